@@ -1,0 +1,223 @@
+package io.clustr.bench;
+
+import io.clustr.bench.aeron.AeronConnectMain;
+import io.clustr.bench.aeron.AeronIdleMain;
+import io.clustr.bench.aeron.AeronPingMain;
+import io.clustr.bench.aeron.AeronPongMain;
+import io.clustr.bench.aeron.AeronPublisherMain;
+import io.clustr.bench.aeron.AeronSubscriberMain;
+import io.clustr.bench.aeron.DriverMain;
+import io.clustr.bench.workload.BenchLine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Raw Aeron, the floor: one standalone SHARED driver process; throughput 1 -> 1 and 1 -> N (each side its own
+ * process), ping-pong with each idle strategy, JVM start-up with and without an Aeron connect, idle RSS and idle
+ * CPU of plain Aeron clients.
+ */
+final class AeronSuite
+{
+    static final String SYSTEM = "aeron";
+    static final String STREAM = "ipc";
+
+    private final BenchContext ctx;
+    private Path dir;
+
+    AeronSuite(final BenchContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    void run()
+    {
+        dir = ctx.shmDir.resolve("aeron-raw");
+        ctx.note("raw Aeron: driver in " + dir);
+        final List<String> driverArgs = BenchContext.list(
+            "--dir", dir.toString(), "--term-length", Integer.toString(ctx.termLength));
+        try (ChildProcess driver = ctx.java("aeron-driver", DriverMain.class, driverArgs))
+        {
+            driver.awaitLine(BenchLine.READY, 30_000);
+            startup();
+            throughput(1);
+            throughput(ctx.fanout);
+            for (final String idle : ctx.rttIdles)
+            {
+                rtt(idle);
+            }
+
+            idle(driver);
+        }
+    }
+
+    private List<String> common()
+    {
+        return BenchContext.list(
+            "--dir", dir.toString(), "--term-length", Integer.toString(ctx.termLength), "--idle", ctx.idle);
+    }
+
+    private List<String> timed()
+    {
+        final List<String> args = common();
+        args.addAll(BenchContext.list(
+            "--sizes", ctx.sizesArg(),
+            "--warmup-ms", Long.toString(ctx.warmupMs),
+            "--duration-ms", Long.toString(ctx.durationMs)));
+        return args;
+    }
+
+    private void startup()
+    {
+        ctx.note("JVM start-up: bare and with an Aeron connect, " + ctx.startReps + " runs each");
+        final List<Double> bare = new ArrayList<>();
+        final List<Double> connect = new ArrayList<>();
+        final List<String> bareCommand = ctx.javaCommand(Noop.class.getName(), List.of());
+        final List<String> connectCommand = ctx.javaCommand(AeronConnectMain.class.getName(), common());
+        ctx.timeToExitMs(bareCommand);
+        ctx.timeToExitMs(connectCommand);
+        for (int i = 0; i < ctx.startReps; i++)
+        {
+            bare.add(ctx.timeToExitMs(bareCommand));
+            connect.add(ctx.timeToExitMs(connectCommand));
+        }
+
+        ctx.results.add(new Result("jvm_start", "-", "jvm")
+            .value("median_ms", BenchContext.median(bare), 1)
+            .value("min_ms", bare.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
+            .value("runs", bare.size(), 0));
+        ctx.results.add(new Result("jvm_aeron_connect", "-", SYSTEM)
+            .value("median_ms", BenchContext.median(connect), 1)
+            .value("min_ms", connect.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
+            .value("runs", connect.size(), 0));
+    }
+
+    private void throughput(final int subscribers)
+    {
+        final String bench = 1 == subscribers ? "throughput" : "fanout";
+        ctx.note("raw Aeron " + bench + ": 1 publisher -> " + subscribers + " subscriber(s)");
+        final List<ChildProcess> subs = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < subscribers; i++)
+            {
+                subs.add(ctx.java("aeron-sub-" + i, AeronSubscriberMain.class, common()));
+            }
+
+            for (final ChildProcess sub : subs)
+            {
+                sub.awaitLine(BenchLine.READY, 30_000);
+            }
+
+            try (ChildProcess pub = ctx.java("aeron-pub", AeronPublisherMain.class, timed()))
+            {
+                for (final int size : ctx.sizes)
+                {
+                    double total = 0;
+                    double min = Double.MAX_VALUE;
+                    for (final ChildProcess sub : subs)
+                    {
+                        final double rate = BenchContext.rate(BenchContext.fields(
+                            sub.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs())));
+                        total += rate;
+                        min = Math.min(min, rate);
+                    }
+
+                    final Result result = new Result(bench, STREAM, SYSTEM)
+                        .key("msg_bytes", size)
+                        .key("subscribers", subscribers)
+                        .value("msgs_per_s", total, 0);
+                    if (subscribers > 1)
+                    {
+                        result.value("min_per_sub_msgs_per_s", min, 0);
+                    }
+
+                    ctx.results.add(result);
+                }
+
+                pub.awaitExit(30_000);
+            }
+
+            for (final ChildProcess sub : subs)
+            {
+                sub.awaitExit(30_000);
+            }
+        }
+        finally
+        {
+            subs.forEach(ChildProcess::close);
+        }
+    }
+
+    private void rtt(final String idle)
+    {
+        ctx.note("raw Aeron ping-pong, idle " + idle);
+        final List<String> pongArgs = common();
+        pongArgs.set(pongArgs.indexOf("--idle") + 1, idle);
+        final List<String> pingArgs = timed();
+        pingArgs.set(pingArgs.indexOf("--idle") + 1, idle);
+        try (ChildProcess pong = ctx.java("aeron-pong-" + idle, AeronPongMain.class, pongArgs))
+        {
+            pong.awaitLine(BenchLine.READY, 30_000);
+            try (ChildProcess ping = ctx.java("aeron-ping-" + idle, AeronPingMain.class, pingArgs))
+            {
+                for (final int size : ctx.sizes)
+                {
+                    final Map<String, String> fields = BenchContext.fields(
+                        ping.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()));
+                    ctx.results.add(BenchContext.percentiles(
+                        new Result("rtt", STREAM, SYSTEM).key("idle", idle).key("msg_bytes", size), fields));
+                }
+
+                ping.awaitExit(30_000);
+            }
+
+            pong.awaitExit(30_000);
+        }
+    }
+
+    private void idle(final ChildProcess driver)
+    {
+        ctx.note("idle cost: bare JVM and raw Aeron clients");
+        try (ChildProcess jvm = ctx.java("jvm-idle", Noop.class, List.of("--sleep-ms", "600000")))
+        {
+            jvm.awaitLine(BenchLine.READY, 30_000);
+            BenchContext.sleep(ctx.settleMs);
+            ctx.results.add(BenchContext.memory(new Result("idle_rss", "-", "jvm").key("role", "bare"), jvm.pid()));
+        }
+
+        final List<ChildProcess> clients = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < ctx.fanout; i++)
+            {
+                clients.add(ctx.java("aeron-idle-" + i, AeronIdleMain.class, common()));
+            }
+
+            for (final ChildProcess client : clients)
+            {
+                client.awaitLine(BenchLine.READY, 30_000);
+            }
+
+            BenchContext.sleep(ctx.settleMs);
+            ctx.results.add(BenchContext.memory(
+                new Result("idle_rss", "-", SYSTEM).key("role", "client"), clients.get(0).pid()));
+            ctx.results.add(BenchContext.memory(
+                new Result("idle_rss", "-", SYSTEM).key("role", "driver"), driver.pid()));
+
+            final List<Long> pids = new ArrayList<>();
+            pids.add(driver.pid());
+            clients.forEach((c) -> pids.add(c.pid()));
+            ctx.results.add(BenchContext.idleCpu(
+                new Result("idle_cpu", "-", SYSTEM).key("processes", pids.size()).key("idle", ctx.idle),
+                ctx.cpuPercentOfOneCore(pids, ctx.idleWindowMs),
+                ctx.idleWindowMs));
+        }
+        finally
+        {
+            clients.forEach(ChildProcess::close);
+        }
+    }
+}

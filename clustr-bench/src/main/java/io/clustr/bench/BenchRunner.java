@@ -1,0 +1,253 @@
+package io.clustr.bench;
+
+import io.clustr.bench.aeron.AeronBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * The bench orchestrator: runs every suite in one go, each system between separate OS processes, prints one
+ * {@code RESULT ...} line per measurement and a summary table with ratios. Normally run by
+ * {@code clustr-bench/run.sh}, which builds the module, starts and stops redis-server, and cleans up.
+ */
+@Command(
+    name = "clustr-bench",
+    mixinStandardHelpOptions = true,
+    description = "Throughput, latency, spawn time, memory and idle CPU of clustr beside raw Aeron, Redis and Node.")
+public final class BenchRunner implements Callable<Integer>
+{
+    @Option(names = "--quick", description = "Short phases: the whole run in under 2 minutes on 2 cores.")
+    private boolean quick;
+
+    @Option(names = "--suites", split = ",", defaultValue = "aeron,redis,node,clustr",
+        description = "Suites to run, in this order (default: ${DEFAULT-VALUE}).")
+    private List<String> suites;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "32,1024", description = "Message sizes in bytes.")
+    private int[] sizes;
+
+    @Option(names = "--warmup-ms", description = "Warm-up per size (default 2000, quick 400).")
+    private Long warmupMs;
+
+    @Option(names = "--duration-ms", description = "Measured time per size (default 5000, quick 1000).")
+    private Long durationMs;
+
+    @Option(names = "--idle-ms", description = "Idle CPU window (default 10000, quick 3000).")
+    private Long idleMs;
+
+    @Option(names = "--term-length", description = "IPC term length for raw Aeron and clustr alike.")
+    private Integer termLength;
+
+    @Option(names = "--idle", defaultValue = "backoff",
+        description = "Idle strategy of every process (throughput, idle cost): ${DEFAULT-VALUE}.")
+    private String idle;
+
+    @Option(names = "--rtt-idles", split = ",", defaultValue = "backoff,yield",
+        description = "Idle strategies for ping-pong, each measured on every system that has them.")
+    private List<String> rttIdles;
+
+    @Option(names = "--fanout", defaultValue = "4", description = "Subscribers in the fan-out bench.")
+    private int fanout;
+
+    @Option(names = "--shm-dir", description = "Parent of every Aeron directory of the run (default "
+        + "/dev/shm/clustr-bench-<pid>); deleted at the end.")
+    private Path shmDir;
+
+    @Option(names = "--log-dir", defaultValue = "clustr-bench/target/bench-logs",
+        description = "Where each child's output is logged.")
+    private Path logDir;
+
+    @Option(names = "--jvm-opts", defaultValue = "-XX:+UseSerialGC -Xmx256m",
+        description = "JVM options of the bench's own child JVMs (raw Aeron, Redis clients, bare JVM).")
+    private String jvmOpts;
+
+    @Option(names = "--redis-port", defaultValue = "0", description = "Port of a loopback redis-server, 0 = skip.")
+    private int redisPort;
+
+    @Option(names = "--redis-host", defaultValue = "127.0.0.1", description = "Redis host (loopback only).")
+    private String redisHost;
+
+    @Option(names = "--node", description = "Path of the node executable; absent = skip the Node peer.")
+    private String node;
+
+    @Option(names = "--js-dir", defaultValue = "clustr-bench/src/main/js", description = "Where ipc-bench.js is.")
+    private Path jsDir;
+
+    /**
+     * Entry point.
+     *
+     * @param args see {@code --help}.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new BenchRunner()).execute(args));
+    }
+
+    /**
+     * Run the selected suites.
+     *
+     * @return 0 when every suite ran, 1 when one failed.
+     */
+    public Integer call()
+    {
+        final BenchContext ctx = new BenchContext();
+        ctx.quick = quick;
+        ctx.sizes = sizes.clone();
+        ctx.warmupMs = null != warmupMs ? warmupMs : (quick ? 400 : 2000);
+        ctx.durationMs = null != durationMs ? durationMs : (quick ? 1000 : 5000);
+        ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
+        ctx.settleMs = quick ? 1000 : 2000;
+        ctx.startReps = quick ? 3 : 10;
+        ctx.spawnReps = quick ? 1 : 3;
+        ctx.termLength = null != termLength ? termLength : AeronBench.DEFAULT_TERM_LENGTH;
+        ctx.idle = idle;
+        ctx.rttIdles = rttIdles;
+        ctx.fanout = fanout;
+        ctx.shmDir = null != shmDir ? shmDir : Paths.get("/dev/shm", "clustr-bench-" + ProcessHandle.current().pid());
+        ctx.logDir = logDir;
+        ctx.jvmOpts = new ArrayList<>(Arrays.asList(jvmOpts.trim().split("\\s+")));
+        ctx.redisHost = redisHost;
+        ctx.redisPort = redisPort;
+        ctx.node = node;
+        ctx.jsDir = jsDir;
+        ctx.clockTicksPerSecond = ProcStats.clockTicksPerSecond();
+        ctx.results = new Results(System.out);
+
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::closeAll, "close-children"));
+        info(ctx, "start");
+
+        int failures = 0;
+        try
+        {
+            Files.createDirectories(ctx.shmDir);
+            for (final String suite : suites)
+            {
+                try
+                {
+                    runSuite(ctx, suite.trim());
+                }
+                catch (final RuntimeException ex)
+                {
+                    failures++;
+                    System.out.println("FAIL suite=" + suite + ": " + ex.getMessage());
+                    ex.printStackTrace();
+                }
+                finally
+                {
+                    ChildProcess.closeAll();
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        finally
+        {
+            deleteRecursively(ctx.shmDir);
+        }
+
+        info(ctx, "end");
+        new Summary(ctx, System.out).print();
+        return 0 == failures ? 0 : 1;
+    }
+
+    private static void runSuite(final BenchContext ctx, final String suite)
+    {
+        switch (suite)
+        {
+            case "aeron":
+                new AeronSuite(ctx).run();
+                break;
+
+            case "redis":
+                new RedisSuite(ctx).run();
+                break;
+
+            case "node":
+                new NodeSuite(ctx).run();
+                break;
+
+            case "clustr":
+                ClustrSuites.run(ctx);
+                break;
+
+            default:
+                throw new IllegalArgumentException("unknown suite: " + suite);
+        }
+    }
+
+    private static void info(final BenchContext ctx, final String when)
+    {
+        System.out.println("INFO when=" + when
+            + " nproc=" + Runtime.getRuntime().availableProcessors()
+            + " loadavg=" + firstLine("/proc/loadavg").replace(' ', ',')
+            + " quick=" + ctx.quick
+            + " term_length=" + ctx.termLength
+            + " idle=" + ctx.idle
+            + " warmup_ms=" + ctx.warmupMs
+            + " duration_ms=" + ctx.durationMs);
+        if ("start".equals(when))
+        {
+            System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version") + "\" jvm_opts=\"" + String.join(" ", ctx.jvmOpts) + "\"");
+        }
+    }
+
+    private static String cpuModel()
+    {
+        try (Stream<String> lines = Files.lines(Paths.get("/proc/cpuinfo"), StandardCharsets.US_ASCII))
+        {
+            return lines.filter((l) -> l.startsWith("model name"))
+                .map((l) -> l.substring(l.indexOf(':') + 1).trim())
+                .findFirst()
+                .orElse("unknown");
+        }
+        catch (final IOException ex)
+        {
+            return "unknown";
+        }
+    }
+
+    private static String firstLine(final String file)
+    {
+        try
+        {
+            return Files.readAllLines(Paths.get(file), StandardCharsets.US_ASCII).get(0).trim();
+        }
+        catch (final IOException ex)
+        {
+            return "unknown";
+        }
+    }
+
+    private static void deleteRecursively(final Path dir)
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("# could not delete " + dir + ": " + ex);
+        }
+    }
+}

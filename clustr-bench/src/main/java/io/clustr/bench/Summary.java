@@ -1,0 +1,248 @@
+package io.clustr.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The human summary printed after the RESULT lines: throughput, round trip, start-up and idle cost side by side,
+ * with ratios against raw Aeron, Redis and Node, and the issue's targets marked met or missed.
+ */
+final class Summary
+{
+    private static final String[] STREAMS = {"public", "group", "private"};
+
+    private final Results results;
+    private final BenchContext ctx;
+    private final PrintStream out;
+
+    Summary(final BenchContext ctx, final PrintStream out)
+    {
+        this.ctx = ctx;
+        this.results = ctx.results;
+        this.out = out;
+    }
+
+    void print()
+    {
+        out.println();
+        throughput();
+        rtt();
+        startupAndIdle();
+        targets();
+        for (final String skipped : results.skipped())
+        {
+            out.println("skipped " + skipped);
+        }
+    }
+
+    private void throughput()
+    {
+        out.println("== Throughput: messages delivered per second, M/s (each side its own process; "
+            + "ratio = system / raw Aeron at the same size) ==");
+        final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-8s %-16s", "system", "workload"));
+        for (final int size : ctx.sizes)
+        {
+            header.append(String.format(Locale.ROOT, " %10s %8s", size + " B", "ratio"));
+        }
+
+        out.println(header);
+        throughputRow("aeron", "throughput", AeronSuite.STREAM, "1->1 ipc");
+        throughputRow("aeron", "fanout", AeronSuite.STREAM, "1->" + ctx.fanout + " ipc");
+        for (final String stream : STREAMS)
+        {
+            throughputRow("clustr", "throughput", stream, "1->1 " + stream);
+        }
+
+        throughputRow("clustr", "fanout", "public", "1->" + ctx.fanout + " public");
+        throughputRow("redis", "throughput", RedisSuite.STREAM, "1->1 pubsub");
+        throughputRow("node", "throughput", NodeSuite.STREAM, "1->1 process.send");
+        out.println();
+    }
+
+    private void throughputRow(final String system, final String bench, final String stream, final String label)
+    {
+        if (null == results.find("bench", bench, "stream", stream, "system", system))
+        {
+            return;
+        }
+
+        final StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-8s %-16s", system, label));
+        for (final int size : ctx.sizes)
+        {
+            final double rate = results.value(
+                "msgs_per_s", "bench", bench, "stream", stream, "system", system, "msg_bytes", "" + size);
+            final double aeron = results.value(
+                "msgs_per_s", "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", "" + size);
+            row.append(String.format(Locale.ROOT, " %10s %8s", millions(rate), ratio(rate, aeron)));
+        }
+
+        out.println(row);
+    }
+
+    private void rtt()
+    {
+        out.println("== Round trip, ping-pong, microseconds (HdrHistogram; warm-up excluded; "
+            + "ratio = system / raw Aeron with the same idle strategy) ==");
+        out.println(String.format(Locale.ROOT, "%-8s %-12s %-8s %7s %9s %9s %9s %9s %9s %9s %9s",
+            "system", "stream", "idle", "size", "p50", "p90", "p99", "p99.9", "max", "p50 ratio", "p99 ratio"));
+        for (final Result result : results.all())
+        {
+            if (!result.matches("bench", "rtt"))
+            {
+                continue;
+            }
+
+            final String idle = null == result.key("idle") ? "-" : result.key("idle");
+            final double aeronP50 = results.value("p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM,
+                "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes"));
+            final double aeronP99 = results.value("p99_us", "bench", "rtt", "system", AeronSuite.SYSTEM,
+                "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes"));
+            out.println(String.format(Locale.ROOT, "%-8s %-12s %-8s %7s %9.2f %9.2f %9.2f %9.2f %9.2f %9s %9s",
+                result.key("system"), result.key("stream"), idle, result.key("msg_bytes") + " B",
+                result.value("p50_us"), result.value("p90_us"), result.value("p99_us"), result.value("p999_us"),
+                result.value("max_us"), ratio(result.value("p50_us"), aeronP50),
+                ratio(result.value("p99_us"), aeronP99)));
+        }
+
+        out.println();
+    }
+
+    private void startupAndIdle()
+    {
+        out.println("== Start-up, memory, idle cost ==");
+        line("bare JVM start + exit (median)", results.value("median_ms", "bench", "jvm_start"), "ms");
+        line("JVM start + Aeron connect + exit (median)",
+            results.value("median_ms", "bench", "jvm_aeron_connect"), "ms");
+        line("clustr spawn 1 worker -> ready (median)",
+            results.value("median_ms", "bench", "spawn", "system", "clustr", "workers", "1"), "ms");
+        line("clustr spawn 8 workers -> all ready (median)",
+            results.value("median_ms", "bench", "spawn", "system", "clustr", "workers", "8"), "ms");
+        line("idle RSS, bare JVM", results.value("rss_mib", "bench", "idle_rss", "system", "jvm"), "MiB");
+        line("idle RSS, raw Aeron client",
+            results.value("rss_mib", "bench", "idle_rss", "system", AeronSuite.SYSTEM, "role", "client"), "MiB");
+        line("idle RSS, clustr worker",
+            results.value("rss_mib", "bench", "idle_rss", "system", "clustr", "role", "worker"), "MiB");
+        line("idle CPU, raw Aeron driver + " + ctx.fanout + " clients",
+            results.value("cpu_pct_of_core", "bench", "idle_cpu", "system", AeronSuite.SYSTEM), "% of one core");
+        line("idle CPU, clustr master + " + ctx.fanout + " workers",
+            results.value("cpu_pct_of_core", "bench", "idle_cpu", "system", "clustr"), "% of one core");
+        out.println();
+    }
+
+    private void line(final String label, final double value, final String unit)
+    {
+        if (!Double.isNaN(value))
+        {
+            out.println(String.format(Locale.ROOT, "%-48s %10.1f %s", label, value, unit));
+        }
+    }
+
+    private void targets()
+    {
+        if (null == results.find("system", "clustr"))
+        {
+            out.println("== Targets: no clustr results in this run ==");
+            return;
+        }
+
+        out.println("== Targets (issue: clustr-bench) ==");
+        final List<String> lines = new ArrayList<>();
+        for (final int size : ctx.sizes)
+        {
+            final double floor = size <= 32 ? 0.8 : 0.9;
+            final double aeron = results.value(
+                "msgs_per_s", "bench", "throughput", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size);
+            for (final String stream : STREAMS)
+            {
+                final double clustr = results.value("msgs_per_s",
+                    "bench", "throughput", "stream", stream, "system", "clustr", "msg_bytes", "" + size);
+                lines.add(check("throughput " + stream + " " + size + " B >= " + floor + " x Aeron",
+                    clustr / aeron, floor, true));
+            }
+
+            final double fanAeron = results.value(
+                "msgs_per_s", "bench", "fanout", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size);
+            final double fanClustr = results.value(
+                "msgs_per_s", "bench", "fanout", "system", "clustr", "msg_bytes", "" + size);
+            lines.add(check("fan-out 1->" + ctx.fanout + " " + size + " B >= " + floor + " x Aeron",
+                fanClustr / fanAeron, floor, true));
+
+            double worst = Double.MAX_VALUE;
+            for (final String stream : STREAMS)
+            {
+                worst = Math.min(worst, results.value("msgs_per_s",
+                    "bench", "throughput", "stream", stream, "system", "clustr", "msg_bytes", "" + size));
+            }
+
+            lines.add(check("throughput (slowest stream) " + size + " B >= 20 x Redis", worst / results.value(
+                "msgs_per_s", "bench", "throughput", "system", RedisSuite.SYSTEM, "msg_bytes", "" + size), 20, true));
+            lines.add(check("throughput (slowest stream) " + size + " B >= 20 x Node", worst / results.value(
+                "msgs_per_s", "bench", "throughput", "system", NodeSuite.SYSTEM, "msg_bytes", "" + size), 20, true));
+
+            for (final String idle : ctx.rttIdles)
+            {
+                final Result clustr = results.find(
+                    "bench", "rtt", "system", "clustr", "idle", idle, "msg_bytes", "" + size);
+                final Result raw = results.find(
+                    "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", "" + size);
+                if (null != clustr && null != raw)
+                {
+                    lines.add(check("rtt p50 " + idle + " " + size + " B <= 1.3 x Aeron",
+                        clustr.value("p50_us") / raw.value("p50_us"), 1.3, false));
+                    lines.add(check("rtt p99 " + idle + " " + size + " B <= 1.5 x Aeron",
+                        clustr.value("p99_us") / raw.value("p99_us"), 1.5, false));
+                }
+            }
+
+            final Result clustrRtt = results.find(
+                "bench", "rtt", "system", "clustr", "idle", ctx.idle, "msg_bytes", "" + size);
+            final double redisP50 = results.value(
+                "p50_us", "bench", "rtt", "system", RedisSuite.SYSTEM, "msg_bytes", "" + size);
+            if (null != clustrRtt)
+            {
+                lines.add(check("rtt p50 " + size + " B at least 20 x lower than Redis",
+                    redisP50 / clustrRtt.value("p50_us"), 20, true));
+            }
+        }
+
+        final double bareStart = results.value("median_ms", "bench", "jvm_start");
+        final double connect = results.value("median_ms", "bench", "jvm_aeron_connect");
+        final double spawn1 = results.value("median_ms", "bench", "spawn", "system", "clustr", "workers", "1");
+        final double spawn8 = results.value("median_ms", "bench", "spawn", "system", "clustr", "workers", "8");
+        lines.add(check("spawn 1 -> ready <= 2 x (JVM start + Aeron connect), ms / limit",
+            spawn1 / (2 * connect), 1.0, false) + String.format(Locale.ROOT, " (%.0f ms vs 2 x %.0f ms; bare JVM %.0f)",
+            spawn1, connect, bareStart));
+        lines.add(check("spawn 8 -> all ready within 2000 ms", spawn8, 2000, false));
+        lines.add(check("idle worker RSS <= 64 MiB", results.value(
+            "rss_mib", "bench", "idle_rss", "system", "clustr", "role", "worker"), 64, false));
+        lines.add(check("idle cluster (master + " + ctx.fanout + " workers) < 5 % of one core", results.value(
+            "cpu_pct_of_core", "bench", "idle_cpu", "system", "clustr"), 5, false));
+
+        lines.forEach(out::println);
+        out.println();
+    }
+
+    private static String check(final String what, final double value, final double limit, final boolean atLeast)
+    {
+        if (Double.isNaN(value) || Double.isInfinite(value))
+        {
+            return String.format(Locale.ROOT, "[n/a   ] %s", what);
+        }
+
+        final boolean met = atLeast ? value >= limit : value <= limit;
+        return String.format(Locale.ROOT, "[%-6s] %s: %.3f", met ? "met" : "MISSED", what, value);
+    }
+
+    private static String millions(final double rate)
+    {
+        return Double.isNaN(rate) ? "-" : String.format(Locale.ROOT, "%.3f", rate / 1e6);
+    }
+
+    private static String ratio(final double value, final double baseline)
+    {
+        return Double.isNaN(value) || Double.isNaN(baseline) || baseline <= 0 ?
+            "-" : String.format(Locale.ROOT, "%.3f", value / baseline);
+    }
+}

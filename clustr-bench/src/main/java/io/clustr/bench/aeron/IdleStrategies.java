@@ -1,0 +1,50 @@
+package io.clustr.bench.aeron;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * Idle strategies by alias, as {@code io.aeron.driver.Configuration.agentIdleStrategy} maps them: {@code backoff}
+ * (Agrona's default {@link BackoffIdleStrategy}: 10 spins, 5 yields, then parks from 1 us doubling to 1 ms),
+ * {@code yield}, {@code spin}, {@code noop}, {@code sleep-ns}.
+ */
+public final class IdleStrategies
+{
+    private IdleStrategies()
+    {
+    }
+
+    /**
+     * A fresh idle strategy for an alias.
+     *
+     * @param alias one of backoff, yield, spin, noop, sleep-ns.
+     * @return the idle strategy.
+     */
+    public static IdleStrategy of(final String alias)
+    {
+        switch (alias)
+        {
+            case BackoffIdleStrategy.ALIAS:
+                return new BackoffIdleStrategy();
+
+            case YieldingIdleStrategy.ALIAS:
+                return YieldingIdleStrategy.INSTANCE;
+
+            case BusySpinIdleStrategy.ALIAS:
+                return BusySpinIdleStrategy.INSTANCE;
+
+            case NoOpIdleStrategy.ALIAS:
+                return NoOpIdleStrategy.INSTANCE;
+
+            case SleepingIdleStrategy.ALIAS:
+                return new SleepingIdleStrategy();
+
+            default:
+                throw new IllegalArgumentException("unknown idle strategy: " + alias);
+        }
+    }
+}
