@@ -53,6 +53,21 @@ final class AeronSuite
         }
     }
 
+    /**
+     * Only the 1 -> 1 throughput, with its own driver: the smoke test's short real run.
+     */
+    void runThroughputOnly()
+    {
+        dir = ctx.shmDir.resolve("aeron-raw");
+        final List<String> driverArgs = BenchContext.list(
+            "--dir", dir.toString(), "--term-length", Integer.toString(ctx.termLength));
+        try (ChildProcess driver = ctx.java("aeron-driver", DriverMain.class, driverArgs))
+        {
+            driver.awaitLine(BenchLine.READY, 30_000);
+            throughput(1);
+        }
+    }
+
     private List<String> common()
     {
         return BenchContext.list(

@@ -1,0 +1,70 @@
+package io.clustr.bench;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One short raw Aeron throughput measurement between real processes (driver, subscriber, publisher): checks that
+ * a RESULT line with a positive rate comes out and that the driver directory is gone afterwards. No timing
+ * assertion: any positive rate passes.
+ */
+class RawAeronSmokeTest
+{
+    private final Path shmDir = Paths.get("/dev/shm", "clustr-bench-test-" + ProcessHandle.current().pid());
+
+    @AfterEach
+    void deleteShmDir() throws IOException
+    {
+        ChildProcess.closeAll();
+        if (Files.exists(shmDir))
+        {
+            try (Stream<Path> paths = Files.walk(shmDir))
+            {
+                paths.sorted(Comparator.reverseOrder()).forEach((p) -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldProduceResultLineWithPositiveRate() throws IOException
+    {
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final BenchContext ctx = new BenchContext();
+        ctx.sizes = new int[]{32};
+        ctx.warmupMs = 100;
+        ctx.durationMs = 300;
+        ctx.termLength = 1024 * 1024;
+        ctx.shmDir = shmDir;
+        ctx.logDir = Paths.get("target", "smoke-logs");
+        ctx.jvmOpts.add("-XX:+UseSerialGC");
+        ctx.jvmOpts.add("-Xmx64m");
+        ctx.results = new Results(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        ctx.progress = new PrintStream(OutputStream.nullOutputStream());
+        Files.createDirectories(shmDir);
+
+        new AeronSuite(ctx).runThroughputOnly();
+
+        final Result result = ctx.results.find("bench", "throughput", "system", "aeron", "msg_bytes", "32");
+        assertNotNull(result);
+        assertTrue(result.value("msgs_per_s") > 0, result.toLine());
+        assertTrue(captured.toString(StandardCharsets.UTF_8).startsWith("RESULT bench=throughput"));
+        assertFalse(Files.exists(shmDir.resolve("aeron-raw")), "driver directory left behind");
+    }
+}
