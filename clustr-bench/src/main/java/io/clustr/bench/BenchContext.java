@@ -96,9 +96,23 @@ final class BenchContext
      */
     List<String> javaCommand(final String mainClass, final List<String> args)
     {
+        return javaCommand(List.of(), mainClass, args);
+    }
+
+    /**
+     * The command line of a bench JVM with extra JVM options (e.g. {@code -Dclustr.idle.strategy=yield}).
+     *
+     * @param extraJvmOpts added after the bench's JVM options.
+     * @param mainClass    class to run.
+     * @param args         its arguments.
+     * @return the command.
+     */
+    List<String> javaCommand(final List<String> extraJvmOpts, final String mainClass, final List<String> args)
+    {
         final List<String> command = new ArrayList<>();
         command.add(javaBin);
         command.addAll(jvmOpts);
+        command.addAll(extraJvmOpts);
         command.addAll(ADD_OPENS);
         command.add("-cp");
         command.add(classPath);

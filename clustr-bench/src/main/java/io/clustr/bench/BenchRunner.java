@@ -70,8 +70,9 @@ public final class BenchRunner implements Callable<Integer>
         description = "Where each child's output is logged.")
     private Path logDir;
 
-    @Option(names = "--jvm-opts", defaultValue = "-XX:+UseSerialGC -Xmx256m",
-        description = "JVM options of the bench's own child JVMs (raw Aeron, Redis clients, bare JVM).")
+    @Option(names = "--jvm-opts", defaultValue = "-XX:+UseSerialGC -Xms16m -XX:-UsePerfData",
+        description = "JVM options of every JVM the bench starts (raw Aeron, Redis clients, bare JVM, clustr "
+            + "masters); the default is what clustr's spawn gives its children, so both sides run alike.")
     private String jvmOpts;
 
     @Option(names = "--redis-port", defaultValue = "0", description = "Port of a loopback redis-server, 0 = skip.")

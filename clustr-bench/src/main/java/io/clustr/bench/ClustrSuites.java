@@ -1,13 +1,29 @@
 package io.clustr.bench;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Entry to the clustr suites; until clustr-core's {@code io.clustr.Master} exists on the class path they are
- * skipped with a message.
+ * clustr itself: each scenario is one master process (embedded driver, clustr's defaults) started by the
+ * orchestrator, which spawns its workers with clustr's own spawn; the workers report to the master's private
+ * stream and the master prints {@code BENCH} lines. Skipped with a message until clustr-core's
+ * {@code io.clustr.Master} is on the class path.
  */
 final class ClustrSuites
 {
-    private ClustrSuites()
+    static final String SYSTEM = "clustr";
+    static final String MASTER_MAIN = "io.clustr.bench.clustr.ClustrBenchMaster";
+    private static final String[] STREAMS = {"public", "group", "private"};
+
+    private final BenchContext ctx;
+    private int masters;
+
+    private ClustrSuites(final BenchContext ctx)
     {
+        this.ctx = ctx;
     }
 
     static void run(final BenchContext ctx)
@@ -15,13 +31,202 @@ final class ClustrSuites
         try
         {
             Class.forName("io.clustr.Master");
+            Class.forName(MASTER_MAIN);
         }
         catch (final ClassNotFoundException ex)
         {
-            ctx.results.skip("clustr", "io.clustr.Master is not on the class path (clustr-core has not landed)");
+            ctx.results.skip(SYSTEM, "io.clustr.Master is not on the class path (clustr-core has not landed): " +
+                ex.getMessage());
             return;
         }
 
-        ctx.results.skip("clustr", "clustr suites not written yet");
+        new ClustrSuites(ctx).runAll();
+    }
+
+    private void runAll()
+    {
+        for (final String stream : STREAMS)
+        {
+            throughput(stream, 1);
+        }
+
+        throughput("public", ctx.fanout);
+        for (final String idle : ctx.rttIdles)
+        {
+            rtt(idle);
+        }
+
+        spawn();
+        idle();
+    }
+
+    private ChildProcess master(final String name, final String idle, final List<String> args)
+    {
+        final Path dir = ctx.shmDir.resolve("clustr-" + (++masters));
+        final List<String> masterArgs = BenchContext.list("--dir", dir.toString());
+        masterArgs.addAll(args);
+        final List<String> props = BenchContext.list(
+            "-Dclustr.idle.strategy=" + idle,
+            "-Dclustr.term.length=" + ctx.termLength);
+        return ctx.command(name, ctx.javaCommand(props, MASTER_MAIN, masterArgs));
+    }
+
+    private List<String> timed()
+    {
+        return BenchContext.list(
+            "--sizes", ctx.sizesArg(),
+            "--warmup-ms", Long.toString(ctx.warmupMs),
+            "--duration-ms", Long.toString(ctx.durationMs));
+    }
+
+    private void throughput(final String stream, final int subscribers)
+    {
+        final String bench = 1 == subscribers ? "throughput" : "fanout";
+        ctx.note("clustr " + bench + " on the " + stream + " stream: 1 publisher -> " + subscribers + " worker(s)");
+        final List<String> args = BenchContext.list(
+            "--scenario", "throughput", "--stream", stream, "--subscribers", Integer.toString(subscribers));
+        args.addAll(timed());
+        try (ChildProcess master = master("clustr-" + bench + "-" + stream, ctx.idle, args))
+        {
+            final Map<Integer, List<Double>> rates = new HashMap<>();
+            for (int i = 0; i < ctx.sizes.length * subscribers; i++)
+            {
+                final Map<String, String> fields = BenchContext.fields(
+                    master.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs()));
+                rates.computeIfAbsent(Integer.parseInt(fields.get("msg_bytes")), (k) -> new ArrayList<>())
+                    .add(BenchContext.rate(fields));
+            }
+
+            for (final int size : ctx.sizes)
+            {
+                double total = 0;
+                double min = Double.MAX_VALUE;
+                for (final double rate : rates.getOrDefault(size, List.of()))
+                {
+                    total += rate;
+                    min = Math.min(min, rate);
+                }
+
+                final Result result = new Result(bench, stream, SYSTEM)
+                    .key("msg_bytes", size)
+                    .key("subscribers", subscribers)
+                    .value("msgs_per_s", total, 0);
+                if (subscribers > 1)
+                {
+                    result.value("min_per_sub_msgs_per_s", min, 0);
+                }
+
+                final String sizeKey = Integer.toString(size);
+                result.ratio("ratio_vs_aeron", total,
+                    ctx.results.value("msgs_per_s", "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", sizeKey));
+                if (1 == subscribers)
+                {
+                    result.ratio("ratio_vs_redis", total, ctx.results.value(
+                        "msgs_per_s", "bench", bench, "system", RedisSuite.SYSTEM, "msg_bytes", sizeKey));
+                    result.ratio("ratio_vs_node", total, ctx.results.value(
+                        "msgs_per_s", "bench", bench, "system", NodeSuite.SYSTEM, "msg_bytes", sizeKey));
+                }
+
+                ctx.results.add(result);
+            }
+
+            master.awaitExit(60_000);
+        }
+    }
+
+    private void rtt(final String idle)
+    {
+        ctx.note("clustr ping-pong on private streams, idle " + idle);
+        final List<String> args = BenchContext.list("--scenario", "rtt");
+        args.addAll(timed());
+        try (ChildProcess master = master("clustr-rtt-" + idle, idle, args))
+        {
+            for (int i = 0; i < ctx.sizes.length; i++)
+            {
+                final Map<String, String> fields = BenchContext.fields(
+                    master.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()));
+                final String size = fields.get("msg_bytes");
+                final Result result = BenchContext.percentiles(
+                    new Result("rtt", "private", SYSTEM).key("idle", idle).key("msg_bytes", size), fields);
+                final Result aeron = ctx.results.find(
+                    "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", size);
+                if (null != aeron)
+                {
+                    result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), aeron.value("p50_us"));
+                    result.ratio("ratio_p99_vs_aeron", result.value("p99_us"), aeron.value("p99_us"));
+                }
+
+                final double redisP50 = ctx.results.value(
+                    "p50_us", "bench", "rtt", "system", RedisSuite.SYSTEM, "msg_bytes", size);
+                result.ratio("redis_p50_over_clustr_p50", redisP50, result.value("p50_us"));
+                ctx.results.add(result);
+            }
+
+            master.awaitExit(60_000);
+        }
+    }
+
+    private void spawn()
+    {
+        ctx.note("clustr spawn: 1 and 8 workers to all ready, " + ctx.spawnReps + " run(s) each");
+        final List<String> args = BenchContext.list(
+            "--scenario", "spawn", "--counts", "1,8", "--reps", Integer.toString(ctx.spawnReps));
+        try (ChildProcess master = master("clustr-spawn", ctx.idle, args))
+        {
+            final Map<Integer, List<Double>> times = new HashMap<>();
+            for (int i = 0; i < 2 * ctx.spawnReps; i++)
+            {
+                final Map<String, String> fields = BenchContext.fields(
+                    master.awaitLine("BENCH bench=spawn", 120_000));
+                times.computeIfAbsent(Integer.parseInt(fields.get("workers")), (k) -> new ArrayList<>())
+                    .add(Long.parseLong(fields.get("ns")) / 1e6);
+            }
+
+            final double connect = ctx.results.value("median_ms", "bench", "jvm_aeron_connect");
+            final double bare = ctx.results.value("median_ms", "bench", "jvm_start");
+            for (final int count : new int[]{1, 8})
+            {
+                final List<Double> samples = times.get(count);
+                final double median = BenchContext.median(samples);
+                ctx.results.add(new Result("spawn", "-", SYSTEM)
+                    .key("workers", count)
+                    .value("median_ms", median, 1)
+                    .value("min_ms", samples.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
+                    .value("max_ms", samples.stream().mapToDouble(Double::doubleValue).max().orElse(0), 1)
+                    .value("runs", samples.size(), 0)
+                    .ratio("ratio_vs_jvm_start", median, bare)
+                    .ratio("ratio_vs_jvm_aeron_connect", median, connect));
+            }
+
+            master.awaitExit(60_000);
+        }
+    }
+
+    private void idle()
+    {
+        ctx.note("clustr idle cost: master + " + ctx.fanout + " idle workers");
+        final List<String> args = BenchContext.list(
+            "--scenario", "idle", "--workers", Integer.toString(ctx.fanout));
+        try (ChildProcess master = master("clustr-idle", ctx.idle, args))
+        {
+            final Map<String, String> fields = BenchContext.fields(master.awaitLine("BENCH bench=idle", 120_000));
+            final long masterPid = Long.parseLong(fields.get("master_pid"));
+            final List<Long> pids = new ArrayList<>();
+            pids.add(masterPid);
+            for (final String pid : fields.get("worker_pids").split(","))
+            {
+                pids.add(Long.parseLong(pid));
+            }
+
+            BenchContext.sleep(ctx.settleMs);
+            ctx.results.add(BenchContext.memory(
+                new Result("idle_rss", "-", SYSTEM).key("role", "worker"), pids.get(1)));
+            ctx.results.add(BenchContext.memory(
+                new Result("idle_rss", "-", SYSTEM).key("role", "master"), masterPid));
+            ctx.results.add(BenchContext.idleCpu(
+                new Result("idle_cpu", "-", SYSTEM).key("processes", pids.size()).key("idle", ctx.idle),
+                ctx.cpuPercentOfOneCore(pids, ctx.idleWindowMs),
+                ctx.idleWindowMs));
+        }
     }
 }

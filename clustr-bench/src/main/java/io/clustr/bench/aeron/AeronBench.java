@@ -31,9 +31,10 @@ public final class AeronBench
     public static final int IDLE_STREAM_ID = 1004;
 
     /**
-     * Default IPC term length: the same as clustr's default, passed to both by the orchestrator.
+     * Default IPC term length: clustr's default (1 MiB, {@code io.clustr.Configuration.TERM_LENGTH_DEFAULT}); the
+     * orchestrator passes one value to raw Aeron and clustr alike.
      */
-    public static final int DEFAULT_TERM_LENGTH = 4 * 1024 * 1024;
+    public static final int DEFAULT_TERM_LENGTH = 1024 * 1024;
 
     private static final long CONNECT_TIMEOUT_NS = 10_000_000_000L;
 

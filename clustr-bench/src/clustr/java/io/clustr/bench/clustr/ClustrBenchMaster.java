@@ -1,0 +1,286 @@
+package io.clustr.bench.clustr;
+
+import io.clustr.Master;
+import io.clustr.WorkerHandle;
+import io.clustr.bench.Args;
+import io.clustr.bench.workload.BenchLine;
+import io.clustr.spawn.ExitStatus;
+import io.clustr.spawn.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.clustr.spawn.SpawnOption.args;
+import static io.clustr.spawn.SpawnOption.name;
+import static io.clustr.spawn.Spec.spec;
+
+/**
+ * The master process of one clustr bench scenario, started by the orchestrator with the same JVM options as the
+ * raw Aeron processes plus {@code -Dclustr.*} properties that clustr passes on to the workers it spawns. It embeds
+ * the media driver (clustr's default), spawns the bench workers with clustr's own spawn, and prints the
+ * {@code BENCH} lines the workers send to its private stream.
+ * <ul>
+ *     <li>{@code throughput}: N subscribers, then one publisher, on the public, group or private stream.</li>
+ *     <li>{@code rtt}: a ponger, then a pinger, on private streams.</li>
+ *     <li>{@code spawn}: spawn 1 and 8 idle workers, time until all their "ready" confirmations have arrived.</li>
+ *     <li>{@code idle}: spawn N idle workers, print the pids, then stay idle until terminated.</li>
+ * </ul>
+ */
+public final class ClustrBenchMaster
+{
+    private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private final AtomicInteger readyCount = new AtomicInteger();
+    private final AtomicLong readyTargetCount = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong readyTargetReachedNs = new AtomicLong();
+    private final AtomicInteger benchLines = new AtomicInteger();
+    private final Args args;
+    private Master master;
+
+    private ClustrBenchMaster(final Args args)
+    {
+        this.args = args;
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args {@code --dir <aeron dir> --scenario throughput|rtt|spawn|idle [--stream s] [--subscribers n]
+     *             [--sizes 32,1024] [--warmup-ms n] [--duration-ms n] [--counts 1,8] [--reps n] [--workers n]}.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public static void main(final String[] args) throws InterruptedException
+    {
+        new ClustrBenchMaster(Args.parse(args)).run();
+    }
+
+    private void run() throws InterruptedException
+    {
+        try (Master master = Master.launch(new Master.Context().aeronDirectoryName(args.required("dir"))))
+        {
+            this.master = master;
+            master.onPrivate((msg) ->
+            {
+                final String text = msg.text();
+                if (text.startsWith(BenchLine.PREFIX))
+                {
+                    System.out.println(text);
+                    benchLines.incrementAndGet();
+                }
+            });
+            master.onConfirmation(1, ClustrBench.READY, () ->
+            {
+                if (readyCount.incrementAndGet() >= readyTargetCount.get())
+                {
+                    readyTargetReachedNs.compareAndSet(0, System.nanoTime());
+                }
+            });
+            System.out.println(BenchLine.format("bench", "master", "pid", ProcessHandle.current().pid()));
+
+            final String scenario = args.required("scenario");
+            switch (scenario)
+            {
+                case "throughput":
+                    throughput();
+                    break;
+
+                case "rtt":
+                    rtt();
+                    break;
+
+                case "spawn":
+                    spawnTime();
+                    break;
+
+                case "idle":
+                    idle();
+                    break;
+
+                default:
+                    throw new IllegalArgumentException("unknown scenario: " + scenario);
+            }
+        }
+    }
+
+    private List<String> timedArgs()
+    {
+        final List<String> timed = new ArrayList<>();
+        timed.add("--sizes");
+        timed.add(args.string("sizes", "32,1024"));
+        timed.add("--warmup-ms");
+        timed.add(args.string("warmup-ms", "1000"));
+        timed.add("--duration-ms");
+        timed.add(args.string("duration-ms", "2000"));
+        return timed;
+    }
+
+    private void throughput()
+    {
+        final String stream = args.required("stream");
+        final int subscribers = args.intValue("subscribers", 1);
+        final int sizes = args.intList("sizes", "32,1024").length;
+
+        final List<Spec> subSpecs = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++)
+        {
+            subSpecs.add(spec(ClustrSubscriberWorker.class.getName(), args("--stream", stream), name("sub" + i)));
+        }
+
+        expectReady(subscribers);
+        final List<WorkerHandle> subs = master.spawn(subSpecs);
+        awaitReady();
+
+        final List<String> pubArgs = timedArgs();
+        pubArgs.add("--stream");
+        pubArgs.add(stream);
+        pubArgs.add("--target");
+        pubArgs.add(Long.toString(subs.get(0).id()));
+        final List<WorkerHandle> pub = master.spawn(List.of(
+            spec(ClustrPublisherWorker.class.getName(), args(pubArgs.toArray(new String[0])), name("pub"))));
+
+        awaitBenchLines(sizes * subscribers + 1);
+        awaitExit(subs);
+        awaitExit(pub);
+    }
+
+    private void rtt()
+    {
+        expectReady(1);
+        final List<WorkerHandle> pong = master.spawn(List.of(
+            spec(ClustrPongWorker.class.getName(), name("pong"))));
+        awaitReady();
+
+        final List<String> pingArgs = timedArgs();
+        pingArgs.add("--peer");
+        pingArgs.add(Long.toString(pong.get(0).id()));
+        final List<WorkerHandle> ping = master.spawn(List.of(
+            spec(ClustrPingWorker.class.getName(), args(pingArgs.toArray(new String[0])), name("ping"))));
+
+        awaitBenchLines(args.intList("sizes", "32,1024").length);
+        awaitExit(ping);
+        awaitExit(pong);
+    }
+
+    private void spawnTime()
+    {
+        final int[] counts = args.intList("counts", "1,8");
+        final int reps = args.intValue("reps", 1);
+        for (int rep = 0; rep < reps; rep++)
+        {
+            for (final int count : counts)
+            {
+                final List<Spec> specs = new ArrayList<>();
+                for (int i = 0; i < count; i++)
+                {
+                    specs.add(spec(ClustrIdleWorker.class.getName(), name("idle" + i)));
+                }
+
+                expectReady(count);
+                final long startNs = System.nanoTime();
+                final List<WorkerHandle> workers = master.spawn(specs);
+                final long spawnedNs = System.nanoTime();
+                final long readyNs = awaitReady() - startNs;
+                System.out.println(BenchLine.format(
+                    "bench", "spawn", "workers", count, "rep", rep,
+                    "ns", readyNs, "spawn_call_ns", spawnedNs - startNs));
+
+                killAll(workers);
+            }
+        }
+    }
+
+    private void idle() throws InterruptedException
+    {
+        final int count = args.intValue("workers", 4);
+        final List<Spec> specs = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            specs.add(spec(ClustrIdleWorker.class.getName(), name("idle" + i)));
+        }
+
+        expectReady(count);
+        final List<WorkerHandle> workers = master.spawn(specs);
+        awaitReady();
+        final StringBuilder pids = new StringBuilder();
+        for (final WorkerHandle worker : workers)
+        {
+            pids.append(pids.length() > 0 ? "," : "").append(worker.pid());
+        }
+
+        System.out.println(BenchLine.format(
+            "bench", "idle", "master_pid", ProcessHandle.current().pid(), "worker_pids", pids));
+        master.awaitTermination();
+    }
+
+    /**
+     * Arm the ready counter: the next {@code count} "ready" confirmations complete it. Call before spawning.
+     */
+    private void expectReady(final int count)
+    {
+        readyTargetReachedNs.set(0);
+        readyTargetCount.set(readyCount.get() + (long)count);
+    }
+
+    /**
+     * Wait until the confirmations armed by {@link #expectReady(int)} have all arrived.
+     *
+     * @return the nano time at which the last of them arrived (stamped on the master's duty-cycle thread).
+     */
+    private long awaitReady()
+    {
+        final long deadlineNs = System.nanoTime() + READY_TIMEOUT_NS;
+        long reachedNs;
+        while (0 == (reachedNs = readyTargetReachedNs.get()))
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("only " + readyCount.get() + " of " + readyTargetCount.get() +
+                    " ready confirmations within 60 s");
+            }
+
+            LockSupport.parkNanos(50_000);
+        }
+
+        return reachedNs;
+    }
+
+    private void awaitBenchLines(final int count)
+    {
+        final long deadlineNs = System.nanoTime() + READY_TIMEOUT_NS + TimeUnit.MILLISECONDS.toNanos(
+            args.intList("sizes", "32,1024").length *
+            (args.longValue("warmup-ms", 1000) + args.longValue("duration-ms", 2000)));
+        while (benchLines.get() < count)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("only " + benchLines.get() + " of " + count + " results arrived");
+            }
+
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static void awaitExit(final List<WorkerHandle> workers)
+    {
+        for (final WorkerHandle worker : workers)
+        {
+            worker.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+    }
+
+    private static void killAll(final List<WorkerHandle> workers)
+    {
+        final List<CompletableFuture<ExitStatus>> exits = new ArrayList<>();
+        for (final WorkerHandle worker : workers)
+        {
+            exits.add(worker.kill(0));
+        }
+
+        CompletableFuture.allOf(exits.toArray(new CompletableFuture<?>[0])).orTimeout(30, TimeUnit.SECONDS).join();
+    }
+}
