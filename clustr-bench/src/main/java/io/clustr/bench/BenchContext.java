@@ -43,6 +43,9 @@ final class BenchContext
     Path shmDir;
     Path logDir;
     List<String> jvmOpts = new ArrayList<>();
+    String workerJvmArgs = "";
+    List<String> clustrBenches = List.of("throughput", "fanout", "rtt", "spawn", "idle");
+    List<String> streams = List.of("public", "group", "private");
     String redisHost = "127.0.0.1";
     int redisPort;
     String node;

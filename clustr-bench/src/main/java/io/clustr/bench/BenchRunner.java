@@ -36,6 +36,14 @@ public final class BenchRunner implements Callable<Integer>
         description = "Suites to run, in this order (default: ${DEFAULT-VALUE}).")
     private List<String> suites;
 
+    @Option(names = "--clustr-benches", split = ",", defaultValue = "throughput,fanout,rtt,spawn,idle",
+        description = "Which clustr benches to run (default: ${DEFAULT-VALUE}).")
+    private List<String> clustrBenches;
+
+    @Option(names = "--streams", split = ",", defaultValue = "public,group,private",
+        description = "clustr streams for the 1 -> 1 throughput bench (default: ${DEFAULT-VALUE}).")
+    private List<String> streams;
+
     @Option(names = "--sizes", split = ",", defaultValue = "32,1024", description = "Message sizes in bytes.")
     private int[] sizes;
 
@@ -74,6 +82,10 @@ public final class BenchRunner implements Callable<Integer>
         description = "JVM options of every JVM the bench starts (raw Aeron, Redis clients, bare JVM, clustr "
             + "masters); the default is what clustr's spawn gives its children, so both sides run alike.")
     private String jvmOpts;
+
+    @Option(names = "--worker-jvm-args", defaultValue = "",
+        description = "Extra JVM arguments for clustr's bench workers, e.g. a JFR recording when profiling.")
+    private String workerJvmArgs;
 
     @Option(names = "--redis-port", defaultValue = "0", description = "Port of a loopback redis-server, 0 = skip.")
     private int redisPort;
@@ -120,6 +132,9 @@ public final class BenchRunner implements Callable<Integer>
         ctx.shmDir = null != shmDir ? shmDir : Paths.get("/dev/shm", "clustr-bench-" + ProcessHandle.current().pid());
         ctx.logDir = logDir;
         ctx.jvmOpts = new ArrayList<>(Arrays.asList(jvmOpts.trim().split("\\s+")));
+        ctx.workerJvmArgs = workerJvmArgs.trim();
+        ctx.clustrBenches = clustrBenches;
+        ctx.streams = streams;
         ctx.redisHost = redisHost;
         ctx.redisPort = redisPort;
         ctx.node = node;

@@ -16,7 +16,6 @@ final class ClustrSuites
 {
     static final String SYSTEM = "clustr";
     static final String MASTER_MAIN = "io.clustr.bench.clustr.ClustrBenchMaster";
-    private static final String[] STREAMS = {"public", "group", "private"};
 
     private final BenchContext ctx;
     private int masters;
@@ -45,19 +44,36 @@ final class ClustrSuites
 
     private void runAll()
     {
-        for (final String stream : STREAMS)
+        if (ctx.clustrBenches.contains("throughput"))
         {
-            throughput(stream, 1);
+            for (final String stream : ctx.streams)
+            {
+                throughput(stream, 1);
+            }
         }
 
-        throughput("public", ctx.fanout);
-        for (final String idle : ctx.rttIdles)
+        if (ctx.clustrBenches.contains("fanout"))
         {
-            rtt(idle);
+            throughput("public", ctx.fanout);
         }
 
-        spawn();
-        idle();
+        if (ctx.clustrBenches.contains("rtt"))
+        {
+            for (final String idle : ctx.rttIdles)
+            {
+                rtt(idle);
+            }
+        }
+
+        if (ctx.clustrBenches.contains("spawn"))
+        {
+            spawn();
+        }
+
+        if (ctx.clustrBenches.contains("idle"))
+        {
+            idle();
+        }
     }
 
     private ChildProcess master(final String name, final String idle, final List<String> args)
@@ -68,6 +84,11 @@ final class ClustrSuites
         final List<String> props = BenchContext.list(
             "-Dclustr.idle.strategy=" + idle,
             "-Dclustr.term.length=" + ctx.termLength);
+        if (!ctx.workerJvmArgs.isEmpty())
+        {
+            props.add("-Dbench.worker.jvm.args=" + ctx.workerJvmArgs);
+        }
+
         return ctx.command(name, ctx.javaCommand(props, MASTER_MAIN, masterArgs));
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.clustr.spawn.SpawnOption.args;
+import static io.clustr.spawn.SpawnOption.jvmArgs;
 import static io.clustr.spawn.SpawnOption.name;
 import static io.clustr.spawn.Spec.spec;
 
@@ -34,6 +35,11 @@ import static io.clustr.spawn.Spec.spec;
 public final class ClustrBenchMaster
 {
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    /**
+     * Extra JVM arguments for every worker, blank separated (e.g. a JFR recording when profiling).
+     */
+    public static final String WORKER_JVM_ARGS_PROP_NAME = "bench.worker.jvm.args";
 
     private final AtomicInteger readyCount = new AtomicInteger();
     private final AtomicLong readyTargetCount = new AtomicLong(Long.MAX_VALUE);
@@ -107,6 +113,14 @@ public final class ClustrBenchMaster
         }
     }
 
+    private static Spec worker(final Class<?> mainClass, final String name, final String... args)
+    {
+        final String extra = System.getProperty(WORKER_JVM_ARGS_PROP_NAME, "").trim();
+        return extra.isEmpty() ?
+            spec(mainClass.getName(), args(args), name(name)) :
+            spec(mainClass.getName(), args(args), name(name), jvmArgs(extra.split("\\s+")));
+    }
+
     private List<String> timedArgs()
     {
         final List<String> timed = new ArrayList<>();
@@ -128,7 +142,7 @@ public final class ClustrBenchMaster
         final List<Spec> subSpecs = new ArrayList<>();
         for (int i = 0; i < subscribers; i++)
         {
-            subSpecs.add(spec(ClustrSubscriberWorker.class.getName(), args("--stream", stream), name("sub" + i)));
+            subSpecs.add(worker(ClustrSubscriberWorker.class, "sub" + i, "--stream", stream));
         }
 
         expectReady(subscribers);
@@ -141,7 +155,7 @@ public final class ClustrBenchMaster
         pubArgs.add("--target");
         pubArgs.add(Long.toString(subs.get(0).id()));
         final List<WorkerHandle> pub = master.spawn(List.of(
-            spec(ClustrPublisherWorker.class.getName(), args(pubArgs.toArray(new String[0])), name("pub"))));
+            worker(ClustrPublisherWorker.class, "pub", pubArgs.toArray(new String[0]))));
 
         awaitBenchLines(sizes * subscribers + 1);
         awaitExit(subs);
@@ -151,15 +165,14 @@ public final class ClustrBenchMaster
     private void rtt()
     {
         expectReady(1);
-        final List<WorkerHandle> pong = master.spawn(List.of(
-            spec(ClustrPongWorker.class.getName(), name("pong"))));
+        final List<WorkerHandle> pong = master.spawn(List.of(worker(ClustrPongWorker.class, "pong")));
         awaitReady();
 
         final List<String> pingArgs = timedArgs();
         pingArgs.add("--peer");
         pingArgs.add(Long.toString(pong.get(0).id()));
         final List<WorkerHandle> ping = master.spawn(List.of(
-            spec(ClustrPingWorker.class.getName(), args(pingArgs.toArray(new String[0])), name("ping"))));
+            worker(ClustrPingWorker.class, "ping", pingArgs.toArray(new String[0]))));
 
         awaitBenchLines(args.intList("sizes", "32,1024").length);
         awaitExit(ping);
@@ -177,7 +190,7 @@ public final class ClustrBenchMaster
                 final List<Spec> specs = new ArrayList<>();
                 for (int i = 0; i < count; i++)
                 {
-                    specs.add(spec(ClustrIdleWorker.class.getName(), name("idle" + i)));
+                    specs.add(worker(ClustrIdleWorker.class, "idle" + i));
                 }
 
                 expectReady(count);
@@ -200,7 +213,7 @@ public final class ClustrBenchMaster
         final List<Spec> specs = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
-            specs.add(spec(ClustrIdleWorker.class.getName(), name("idle" + i)));
+            specs.add(worker(ClustrIdleWorker.class, "idle" + i));
         }
 
         expectReady(count);
