@@ -34,6 +34,7 @@ final class ClusterFixture implements AutoCloseable
     final String aeronDir = new File("/dev/shm", "clustr-test-" + UUID.randomUUID()).getPath();
     final Master master;
     final BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+    final BlockingQueue<byte[]> binaryInbox = new LinkedBlockingQueue<>();
     final Set<Long> ready = ConcurrentHashMap.newKeySet();
 
     ClusterFixture(final MasterOption... options)
@@ -42,7 +43,17 @@ final class ClusterFixture implements AutoCloseable
             Options.aeronDirectory(aeronDir), Options.killGrace(Duration.ofSeconds(3))));
         all.addAll(Arrays.asList(options));
         master = Master.create(all.toArray(new MasterOption[0]));
-        master.onPrivate((msg) -> inbox.add(msg.text()));
+        master.onPrivate((msg) ->
+        {
+            if (msg.length() > 0 && 0 == msg.buffer().getByte(msg.offset()))
+            {
+                binaryInbox.add(msg.bytes());
+            }
+            else
+            {
+                inbox.add(msg.text());
+            }
+        });
         master.onConfirmation(1, "ready", (confirmations) -> ready.add(confirmations.get(0).senderId()));
     }
 
@@ -87,6 +98,24 @@ final class ClusterFixture implements AutoCloseable
                     return message;
                 }
             }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
+        }
+    }
+
+    byte[] awaitBinary()
+    {
+        try
+        {
+            final byte[] bytes = binaryInbox.poll(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+            if (null == bytes)
+            {
+                fail("no binary echo within " + TIMEOUT);
+            }
+            return bytes;
         }
         catch (final InterruptedException ex)
         {

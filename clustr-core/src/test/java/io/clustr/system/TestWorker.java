@@ -17,7 +17,8 @@ import io.clustr.Worker;
  *     <li>{@code throw}: the handler throws (the worker must keep running);</li>
  *     <li>{@code exit:<code>}: System.exit.</li>
  * </ul>
- * With a second argument {@code ready} it confirms "ready" once joined.
+ * A private message whose first byte is 0 is echoed back to its sender unchanged. With a second argument
+ * {@code ready} it confirms "ready" once joined.
  */
 public final class TestWorker
 {
@@ -34,6 +35,12 @@ public final class TestWorker
             .onGroup((msg) -> report(worker, master, "group", msg))
             .onPrivate((msg) ->
             {
+                if (msg.length() > 0 && 0 == msg.buffer().getByte(msg.offset()))
+                {
+                    // binary: echo the payload back unchanged, straight from the receive buffer
+                    worker.publish(Channel.worker(msg.senderId()), msg.buffer(), msg.offset(), msg.length());
+                    return;
+                }
                 final String text = msg.text();
                 if (!command(worker, master, text))
                 {
