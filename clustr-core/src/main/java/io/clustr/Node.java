@@ -61,6 +61,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public static final String TERM_LENGTH_ENV = "CLUSTR_TERM_LENGTH";
 
     private static final long KILL_REPORT_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final int AGENT_STOP_TIMEOUT_MS = 10_000;
+    private static final int AGENT_STOP_IN_SHUTDOWN_MS = 200;
 
     private final Context<?> ctx;
     private final long id;
@@ -95,6 +97,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private final AgentRunner runner;
     private final Thread shutdownHook;
     private volatile boolean isDriverGone;
+    private volatile boolean isShuttingDown;
     private volatile int pinnedCpu = -1;
     private volatile long masterPid = -1;
     private Supervisor supervisor;
@@ -663,7 +666,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         {
             stopChildren();
             controlPublisher.leave(id, exitCode);
-            CloseHelper.quietClose(runner);
+            stopAgent(isShuttingDown ? AGENT_STOP_IN_SHUTDOWN_MS : AGENT_STOP_TIMEOUT_MS);
 
             final ClustrException closed = new ClustrException("node " + id + " closed before the worker's exit");
             pendingKills.values().forEach((pending) -> pending.future.completeExceptionally(closed));
@@ -699,8 +702,33 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     {
     }
 
+    /**
+     * Stop the duty-cycle thread, waiting at most {@code timeoutMs}: a handler that called {@code System.exit} (the
+     * JVM then runs this node's shutdown hook while the thread waits for the hooks) or that never returns must not
+     * stop the node from closing.
+     */
+    private void stopAgent(final int timeoutMs)
+    {
+        try
+        {
+            runner.close(timeoutMs, (thread) ->
+            {
+                throw new AgentStopTimeout();
+            });
+        }
+        catch (final AgentStopTimeout ex)
+        {
+            if (!isShuttingDown)
+            {
+                System.err.println("clustr: node " + id + "'s thread did not stop within " + timeoutMs +
+                    " ms (a handler is still running): closing anyway");
+            }
+        }
+    }
+
     private void closeOnShutdown()
     {
+        isShuttingDown = true;
         close(0);
         try
         {
@@ -1224,6 +1252,16 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
 
         return "offer result " + result;
+    }
+
+    private static final class AgentStopTimeout extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        AgentStopTimeout()
+        {
+            super(null, null, false, false);
+        }
     }
 
     private static final class PendingKill
