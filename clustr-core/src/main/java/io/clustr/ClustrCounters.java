@@ -1,0 +1,117 @@
+package io.clustr;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import static org.agrona.concurrent.status.CountersReader.NULL_COUNTER_ID;
+import static org.agrona.concurrent.status.CountersReader.RECORD_ALLOCATED;
+
+/**
+ * The counters every clustr node keeps in its media driver's counters file, so tools such as Aeron's
+ * {@code AeronStat} and other processes can read them while the node runs.
+ * <p>
+ * Every counter's key is the node id (8 bytes, little-endian); its label names the counter, the node and its group.
+ * Type ids are outside the range Aeron reserves for itself (0 to 299).
+ */
+public final class ClustrCounters
+{
+    /**
+     * Errors reported to the node's error handler, including exceptions thrown by message handlers.
+     */
+    public static final int ERRORS_TYPE_ID = 7300;
+
+    /**
+     * Frames on a clustr stream that were not valid clustr frames: counted and skipped.
+     */
+    public static final int MALFORMED_FRAMES_TYPE_ID = 7301;
+
+    /**
+     * Messages received on a stream for which no handler was registered.
+     */
+    public static final int UNHANDLED_MESSAGES_TYPE_ID = 7302;
+
+    /**
+     * Messages delivered to this node's handlers.
+     */
+    public static final int MESSAGES_RECEIVED_TYPE_ID = 7303;
+
+    /**
+     * The CPU the node's duty-cycle thread is pinned to, or -1.
+     */
+    public static final int PINNED_CPU_TYPE_ID = 7304;
+
+    private ClustrCounters()
+    {
+    }
+
+    /**
+     * Allocate one of a node's counters in the driver's counters file.
+     *
+     * @param aeron  client of the node.
+     * @param typeId one of this class's type ids.
+     * @param name   short name for the label, e.g. "malformed frames".
+     * @param nodeId id of the node, the counter's key.
+     * @param group  group of the node, for the label.
+     * @return the counter, owned by the caller.
+     */
+    public static Counter allocate(
+        final Aeron aeron, final int typeId, final String name, final long nodeId, final String group)
+    {
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
+        key.putLong(0, nodeId, ByteOrder.LITTLE_ENDIAN);
+        final String label = "clustr " + name + ": node=" + nodeId + (group.isEmpty() ? "" : " group=" + group);
+        final UnsafeBuffer labelBuffer = new UnsafeBuffer(label.getBytes(StandardCharsets.US_ASCII));
+
+        return aeron.addCounter(typeId, key, 0, key.capacity(), labelBuffer, 0, labelBuffer.capacity());
+    }
+
+    /**
+     * Find a node's counter.
+     *
+     * @param counters reader of the driver's counters, e.g. {@code aeron.countersReader()}.
+     * @param typeId   one of this class's type ids.
+     * @param nodeId   id of the node.
+     * @return the counter id, or {@link CountersReader#NULL_COUNTER_ID} if there is none.
+     */
+    public static int find(final CountersReader counters, final int typeId, final long nodeId)
+    {
+        final int maxCounterId = counters.maxCounterId();
+        for (int counterId = 0; counterId <= maxCounterId; counterId++)
+        {
+            final int state = counters.getCounterState(counterId);
+            if (RECORD_ALLOCATED == state && counters.getCounterTypeId(counterId) == typeId)
+            {
+                final int keyOffset = CountersReader.metaDataOffset(counterId) + CountersReader.KEY_OFFSET;
+                if (counters.metaDataBuffer().getLong(keyOffset, ByteOrder.LITTLE_ENDIAN) == nodeId)
+                {
+                    return counterId;
+                }
+            }
+            else if (CountersReader.RECORD_UNUSED == state)
+            {
+                break;
+            }
+        }
+
+        return NULL_COUNTER_ID;
+    }
+
+    /**
+     * Read a node's counter.
+     *
+     * @param counters reader of the driver's counters.
+     * @param typeId   one of this class's type ids.
+     * @param nodeId   id of the node.
+     * @return the value, or -1 if the node has no such counter.
+     */
+    public static long read(final CountersReader counters, final int typeId, final long nodeId)
+    {
+        final int counterId = find(counters, typeId, nodeId);
+        return NULL_COUNTER_ID == counterId ? -1 : counters.getCounterValue(counterId);
+    }
+}

@@ -1,0 +1,360 @@
+package io.clustr;
+
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tunables shared by every clustr node, each a system property with a default.
+ * <p>
+ * A {@link Master.Context} or {@link Worker.Context} starts from these values; its fluent setters override them. The
+ * stream ids and the term length must agree across the cluster: a spawning node passes its driver directory and
+ * channel to its children, and the other values are read from system properties in every process.
+ */
+public final class Configuration
+{
+    /**
+     * Stream id of the control stream (join, leave, kill, exit).
+     */
+    public static final String CONTROL_STREAM_ID_PROP_NAME = "clustr.control.stream.id";
+
+    /**
+     * Default stream id of the control stream.
+     */
+    public static final int CONTROL_STREAM_ID_DEFAULT = 100;
+
+    /**
+     * Stream id of the public stream.
+     */
+    public static final String PUBLIC_STREAM_ID_PROP_NAME = "clustr.public.stream.id";
+
+    /**
+     * Default stream id of the public stream.
+     */
+    public static final int PUBLIC_STREAM_ID_DEFAULT = 101;
+
+    /**
+     * Stream id of the confirmation stream, to which only the master subscribes.
+     */
+    public static final String CONFIRMATION_STREAM_ID_PROP_NAME = "clustr.confirmation.stream.id";
+
+    /**
+     * Default stream id of the confirmation stream.
+     */
+    public static final int CONFIRMATION_STREAM_ID_DEFAULT = 102;
+
+    /**
+     * Group streams have ids in {@code [GROUP_STREAM_ID_BASE, PRIVATE_STREAM_ID_BASE)}, chosen by a hash of the group
+     * name. Receivers also check the group name carried in every frame, so two names with the same hash share a
+     * stream but never see each other's messages.
+     */
+    public static final int GROUP_STREAM_ID_BASE = 0x1000_0000;
+
+    /**
+     * The private stream of worker {@code id} is {@code PRIVATE_STREAM_ID_BASE + id}: one stream per worker, never
+     * shared, because ids are never reused.
+     */
+    public static final int PRIVATE_STREAM_ID_BASE = 0x4000_0000;
+
+    /**
+     * The largest worker id that has a private stream.
+     */
+    public static final long MAX_WORKER_ID = Integer.MAX_VALUE - PRIVATE_STREAM_ID_BASE;
+
+    /**
+     * Length of each of the three terms of every clustr IPC log. The largest message is one eighth of it.
+     */
+    public static final String TERM_LENGTH_PROP_NAME = "clustr.term.length";
+
+    /**
+     * Default term length: 1 MiB, so the largest message is 128 KiB and a stream costs 3 MiB of {@code /dev/shm}.
+     */
+    public static final int TERM_LENGTH_DEFAULT = 1024 * 1024;
+
+    /**
+     * Idle strategy of a node's duty-cycle thread: {@code backoff} (default), {@code yield}, {@code spin},
+     * {@code noop}, {@code sleep-ns}, {@code sleep-ms} or the name of a class implementing {@link IdleStrategy}.
+     */
+    public static final String IDLE_STRATEGY_PROP_NAME = "clustr.idle.strategy";
+
+    /**
+     * Default idle strategy: spin, then yield, then park for 1 µs growing to 1 ms. An idle node costs about a
+     * thousand wake-ups a second; a busy one never parks.
+     */
+    public static final String IDLE_STRATEGY_DEFAULT = BackoffIdleStrategy.ALIAS;
+
+    /**
+     * How long {@code Worker.create} waits for the master to acknowledge its join.
+     */
+    public static final String JOIN_TIMEOUT_PROP_NAME = "clustr.join.timeout";
+
+    /**
+     * Default join timeout.
+     */
+    public static final long JOIN_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * How long a blocking {@code publish} waits while the stream is back-pressured (or, on a private stream, while the
+     * target is not connected yet) before it throws.
+     */
+    public static final String PUBLISH_TIMEOUT_PROP_NAME = "clustr.publish.timeout";
+
+    /**
+     * Default publish timeout.
+     */
+    public static final long PUBLISH_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * How long a killed worker may take to run its kill hooks and exit before its parent kills it forcibly.
+     */
+    public static final String KILL_GRACE_PROP_NAME = "clustr.kill.grace";
+
+    /**
+     * Default kill grace period.
+     */
+    public static final long KILL_GRACE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Whether a master launches its own media driver. When false it attaches to the driver in its Aeron directory.
+     */
+    public static final String EMBEDDED_DRIVER_PROP_NAME = "clustr.embedded.driver";
+
+    /**
+     * Default: the master embeds a driver.
+     */
+    public static final boolean EMBEDDED_DRIVER_DEFAULT = true;
+
+    /**
+     * Driver profile for an embedded driver: {@code shared} (default), {@code low-latency} or a properties file.
+     */
+    public static final String DRIVER_PROFILE_PROP_NAME = "clustr.driver.profile";
+
+    /**
+     * Default driver profile.
+     */
+    public static final String DRIVER_PROFILE_DEFAULT = "shared";
+
+    /**
+     * Most messages a duty cycle takes from one stream before it moves on to the next.
+     */
+    public static final String FRAGMENT_LIMIT_PROP_NAME = "clustr.fragment.limit";
+
+    /**
+     * Default fragment limit.
+     */
+    public static final int FRAGMENT_LIMIT_DEFAULT = 256;
+
+    /**
+     * Most private-stream publications a node keeps open; the least recently opened is closed beyond it.
+     */
+    public static final String PRIVATE_PUBLICATION_CACHE_PROP_NAME = "clustr.private.publication.cache";
+
+    /**
+     * Default size of the private publication cache.
+     */
+    public static final int PRIVATE_PUBLICATION_CACHE_DEFAULT = 256;
+
+    private Configuration()
+    {
+    }
+
+    /**
+     * @return the control stream id.
+     * @see #CONTROL_STREAM_ID_PROP_NAME
+     */
+    public static int controlStreamId()
+    {
+        return Integer.getInteger(CONTROL_STREAM_ID_PROP_NAME, CONTROL_STREAM_ID_DEFAULT);
+    }
+
+    /**
+     * @return the public stream id.
+     * @see #PUBLIC_STREAM_ID_PROP_NAME
+     */
+    public static int publicStreamId()
+    {
+        return Integer.getInteger(PUBLIC_STREAM_ID_PROP_NAME, PUBLIC_STREAM_ID_DEFAULT);
+    }
+
+    /**
+     * @return the confirmation stream id.
+     * @see #CONFIRMATION_STREAM_ID_PROP_NAME
+     */
+    public static int confirmationStreamId()
+    {
+        return Integer.getInteger(CONFIRMATION_STREAM_ID_PROP_NAME, CONFIRMATION_STREAM_ID_DEFAULT);
+    }
+
+    /**
+     * @return the term length of clustr's IPC logs.
+     * @see #TERM_LENGTH_PROP_NAME
+     */
+    public static int termLength()
+    {
+        return SystemUtil.getSizeAsInt(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    }
+
+    /**
+     * @return the idle strategy named by {@link #IDLE_STRATEGY_PROP_NAME}.
+     */
+    public static IdleStrategy idleStrategy()
+    {
+        return idleStrategy(System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT));
+    }
+
+    /**
+     * Create an idle strategy from its alias or class name.
+     *
+     * @param name {@code backoff}, {@code yield}, {@code spin}, {@code noop}, {@code sleep-ns}, {@code sleep-ms} or
+     *             the name of a class implementing {@link IdleStrategy} with a no-argument constructor.
+     * @return a new idle strategy.
+     * @throws IllegalArgumentException naming the accepted values if {@code name} is none of them.
+     */
+    public static IdleStrategy idleStrategy(final String name)
+    {
+        switch (name.trim())
+        {
+            case BackoffIdleStrategy.ALIAS:
+                return new BackoffIdleStrategy();
+            case YieldingIdleStrategy.ALIAS:
+                return YieldingIdleStrategy.INSTANCE;
+            case BusySpinIdleStrategy.ALIAS:
+                return BusySpinIdleStrategy.INSTANCE;
+            case NoOpIdleStrategy.ALIAS:
+                return NoOpIdleStrategy.INSTANCE;
+            case SleepingIdleStrategy.ALIAS:
+                return new SleepingIdleStrategy();
+            case SleepingMillisIdleStrategy.ALIAS:
+                return new SleepingMillisIdleStrategy();
+            default:
+                try
+                {
+                    return (IdleStrategy)Class.forName(name.trim()).getConstructor().newInstance();
+                }
+                catch (final ReflectiveOperationException | ClassCastException ex)
+                {
+                    throw new IllegalArgumentException("unknown idle strategy '" + name + "': use backoff, yield, " +
+                        "spin, noop, sleep-ns, sleep-ms or a class implementing org.agrona.concurrent.IdleStrategy",
+                        ex);
+                }
+        }
+    }
+
+    /**
+     * @return the join timeout in nanoseconds.
+     * @see #JOIN_TIMEOUT_PROP_NAME
+     */
+    public static long joinTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(JOIN_TIMEOUT_PROP_NAME, JOIN_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @return the publish timeout in nanoseconds.
+     * @see #PUBLISH_TIMEOUT_PROP_NAME
+     */
+    public static long publishTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(PUBLISH_TIMEOUT_PROP_NAME, PUBLISH_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @return the kill grace period in nanoseconds.
+     * @see #KILL_GRACE_PROP_NAME
+     */
+    public static long killGraceNs()
+    {
+        return SystemUtil.getDurationInNanos(KILL_GRACE_PROP_NAME, KILL_GRACE_DEFAULT_NS);
+    }
+
+    /**
+     * @return whether a master embeds a media driver.
+     * @see #EMBEDDED_DRIVER_PROP_NAME
+     */
+    public static boolean embeddedDriver()
+    {
+        final String value = System.getProperty(EMBEDDED_DRIVER_PROP_NAME);
+        return null == value ? EMBEDDED_DRIVER_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * @return the driver profile of an embedded driver.
+     * @see #DRIVER_PROFILE_PROP_NAME
+     */
+    public static String driverProfile()
+    {
+        return System.getProperty(DRIVER_PROFILE_PROP_NAME, DRIVER_PROFILE_DEFAULT);
+    }
+
+    /**
+     * @return the fragment limit per stream per duty cycle.
+     * @see #FRAGMENT_LIMIT_PROP_NAME
+     */
+    public static int fragmentLimit()
+    {
+        return Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
+    }
+
+    /**
+     * @return the size of the private publication cache.
+     * @see #PRIVATE_PUBLICATION_CACHE_PROP_NAME
+     */
+    public static int privatePublicationCache()
+    {
+        return Integer.getInteger(PRIVATE_PUBLICATION_CACHE_PROP_NAME, PRIVATE_PUBLICATION_CACHE_DEFAULT);
+    }
+
+    /**
+     * The stream id of a group's stream.
+     *
+     * @param groupName a valid group name.
+     * @return a stream id in {@code [GROUP_STREAM_ID_BASE, PRIVATE_STREAM_ID_BASE)}.
+     */
+    public static int groupStreamId(final String groupName)
+    {
+        // FNV-1a over the name: stable across processes and JVM versions.
+        int hash = 0x811C9DC5;
+        for (int i = 0, length = groupName.length(); i < length; i++)
+        {
+            hash ^= groupName.charAt(i);
+            hash *= 0x01000193;
+        }
+
+        return GROUP_STREAM_ID_BASE + ((hash & 0x7FFF_FFFF) % (PRIVATE_STREAM_ID_BASE - GROUP_STREAM_ID_BASE));
+    }
+
+    /**
+     * The stream id of a worker's private stream.
+     *
+     * @param workerId id of the worker, from 0 (the master) to {@link #MAX_WORKER_ID}.
+     * @return {@code PRIVATE_STREAM_ID_BASE + workerId}.
+     */
+    public static int privateStreamId(final long workerId)
+    {
+        if (workerId < 0 || workerId > MAX_WORKER_ID)
+        {
+            throw new IllegalArgumentException(
+                "worker id " + workerId + " is out of range: ids are 0 (the master) to " + MAX_WORKER_ID);
+        }
+
+        return (int)(PRIVATE_STREAM_ID_BASE + workerId);
+    }
+
+    /**
+     * The channel of clustr's IPC streams.
+     *
+     * @param termLength term length of every log.
+     * @return {@code aeron:ipc?term-length=<termLength>}.
+     */
+    public static String ipcChannel(final int termLength)
+    {
+        return "aeron:ipc?term-length=" + termLength;
+    }
+}

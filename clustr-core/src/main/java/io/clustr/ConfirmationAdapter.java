@@ -1,0 +1,78 @@
+package io.clustr;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.clustr.codecs.ConfirmationDecoder;
+import io.clustr.codecs.MessageHeaderDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Decodes the confirmation stream, to which only the master subscribes, and counts each confirmation.
+ */
+final class ConfirmationAdapter implements FragmentHandler, AutoCloseable
+{
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final Subscription subscription;
+    private final FragmentAssembler assembler = new FragmentAssembler(this);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ConfirmationDecoder decoder = new ConfirmationDecoder();
+    private final Confirmations confirmations;
+    private final AtomicCounter malformedFrames;
+
+    ConfirmationAdapter(
+        final Subscription subscription, final Confirmations confirmations, final AtomicCounter malformedFrames)
+    {
+        this.subscription = subscription;
+        this.confirmations = confirmations;
+        this.malformedFrames = malformedFrames;
+    }
+
+    int poll()
+    {
+        return subscription.poll(assembler, FRAGMENT_LIMIT);
+    }
+
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int end = offset + length;
+        if (length >= MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            headerDecoder.wrap(buffer, offset);
+            final int blockLength = headerDecoder.blockLength();
+            final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+            if (headerDecoder.schemaId() == ConfirmationDecoder.SCHEMA_ID &&
+                headerDecoder.templateId() == ConfirmationDecoder.TEMPLATE_ID &&
+                blockLength >= ConfirmationDecoder.BLOCK_LENGTH &&
+                bodyOffset + blockLength <= end)
+            {
+                try
+                {
+                    decoder.wrap(buffer, bodyOffset, blockLength, headerDecoder.version());
+                    final long senderId = decoder.senderId();
+                    final String senderGroup = decoder.senderGroup();
+                    final String confirmationId = decoder.confirmationId();
+                    if (decoder.limit() <= end)
+                    {
+                        confirmations.onConfirmation(senderId, senderGroup, confirmationId);
+                        return;
+                    }
+                }
+                catch (final IndexOutOfBoundsException ex)
+                {
+                    // a length field pointed outside the buffer: malformed, counted below
+                }
+            }
+        }
+
+        malformedFrames.incrementRelease();
+    }
+
+    public void close()
+    {
+        subscription.close();
+    }
+}

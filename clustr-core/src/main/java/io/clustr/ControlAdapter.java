@@ -1,0 +1,192 @@
+package io.clustr;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.clustr.codecs.BooleanType;
+import io.clustr.codecs.ExitDecoder;
+import io.clustr.codecs.JoinAckDecoder;
+import io.clustr.codecs.JoinDecoder;
+import io.clustr.codecs.KillDecoder;
+import io.clustr.codecs.LeaveDecoder;
+import io.clustr.codecs.MessageHeaderDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes control frames (join, join ack, leave, kill, exit). A frame that does not decode, or whose fields run
+ * past its end, is counted as malformed and skipped before anything acts on it.
+ */
+final class ControlAdapter implements FragmentHandler, AutoCloseable
+{
+    private static final int FRAGMENT_LIMIT = 16;
+
+    private final Subscription subscription;
+    private final FragmentAssembler assembler = new FragmentAssembler(this);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final JoinDecoder joinDecoder = new JoinDecoder();
+    private final JoinAckDecoder joinAckDecoder = new JoinAckDecoder();
+    private final LeaveDecoder leaveDecoder = new LeaveDecoder();
+    private final KillDecoder killDecoder = new KillDecoder();
+    private final ExitDecoder exitDecoder = new ExitDecoder();
+    private final AtomicCounter malformedFrames;
+    private ControlListener listener;
+
+    ControlAdapter(final Subscription subscription, final AtomicCounter malformedFrames)
+    {
+        this.subscription = subscription;
+        this.malformedFrames = malformedFrames;
+    }
+
+    void listener(final ControlListener listener)
+    {
+        this.listener = listener;
+    }
+
+    int poll()
+    {
+        return subscription.poll(assembler, FRAGMENT_LIMIT);
+    }
+
+    @SuppressWarnings("MethodLength")
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int end = offset + length;
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            malformedFrames.incrementRelease();
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        if (headerDecoder.schemaId() != JoinDecoder.SCHEMA_ID)
+        {
+            malformedFrames.incrementRelease();
+            return;
+        }
+
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+
+        try
+        {
+            switch (headerDecoder.templateId())
+            {
+                case JoinDecoder.TEMPLATE_ID:
+                {
+                    if (!fits(bodyOffset, blockLength, JoinDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    final JoinDecoder d = joinDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final MemberInfo member = new MemberInfo(
+                        d.workerId(), d.parentId(), d.pid(), d.restarts(), d.pinnedCpu(), d.startTimeMs(),
+                        d.group(), d.name(), d.cpus());
+                    if (d.limit() <= end)
+                    {
+                        listener.onJoin(member);
+                        return;
+                    }
+                    break;
+                }
+
+                case JoinAckDecoder.TEMPLATE_ID:
+                {
+                    if (!fits(bodyOffset, blockLength, JoinAckDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    final JoinAckDecoder d = joinAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long workerId = d.workerId();
+                    final long masterPid = d.masterPid();
+                    final JoinAckDecoder.MembersDecoder membersDecoder = d.members();
+                    final int count = membersDecoder.count();
+                    final List<MemberInfo> members = new ArrayList<>(count);
+                    boolean valid = d.limit() <= end;
+                    while (valid && membersDecoder.hasNext())
+                    {
+                        final JoinAckDecoder.MembersDecoder m = membersDecoder.next();
+                        members.add(new MemberInfo(
+                            m.workerId(), m.parentId(), m.pid(), m.restarts(), m.pinnedCpu(), m.startTimeMs(),
+                            m.group(), m.name(), m.cpus()));
+                        valid = d.limit() <= end;
+                    }
+                    if (valid)
+                    {
+                        listener.onJoinAck(workerId, masterPid, members);
+                        return;
+                    }
+                    break;
+                }
+
+                case LeaveDecoder.TEMPLATE_ID:
+                {
+                    if (!fits(bodyOffset, blockLength, LeaveDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    final LeaveDecoder d = leaveDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    listener.onLeave(d.workerId(), d.exitCode());
+                    return;
+                }
+
+                case KillDecoder.TEMPLATE_ID:
+                {
+                    if (!fits(bodyOffset, blockLength, KillDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    final KillDecoder d = killDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    listener.onKill(d.targetId(), d.requesterId(), d.exitCode());
+                    return;
+                }
+
+                case ExitDecoder.TEMPLATE_ID:
+                {
+                    if (!fits(bodyOffset, blockLength, ExitDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    final ExitDecoder d = exitDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long workerId = d.workerId();
+                    final long parentId = d.parentId();
+                    final long pid = d.pid();
+                    final int exitCode = d.exitCode();
+                    final int signal = d.signal();
+                    final boolean respawning = d.respawning() == BooleanType.TRUE;
+                    final String reason = d.reason();
+                    if (d.limit() <= end)
+                    {
+                        listener.onExit(workerId, parentId, pid, exitCode, signal, respawning, reason);
+                        return;
+                    }
+                    break;
+                }
+
+                default:
+                    break;
+            }
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            // a length field pointed outside the buffer: malformed, counted below
+        }
+
+        malformedFrames.incrementRelease();
+    }
+
+    private static boolean fits(final int bodyOffset, final int actingBlockLength, final int blockLength, final int end)
+    {
+        return actingBlockLength >= blockLength && bodyOffset + actingBlockLength <= end;
+    }
+
+    public void close()
+    {
+        subscription.close();
+    }
+}

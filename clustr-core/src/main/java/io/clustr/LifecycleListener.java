@@ -1,0 +1,51 @@
+package io.clustr;
+
+import io.clustr.spawn.ExitStatus;
+
+/**
+ * Lifecycle events of the workers a node spawned, delivered on the node's duty-cycle thread. Implement the events
+ * you need; the others do nothing.
+ */
+public interface LifecycleListener
+{
+    /**
+     * A worker process was started (first start or respawn).
+     *
+     * @param worker the new worker; {@code worker.restarts()} is 0 on a first start.
+     */
+    default void onFork(final WorkerHandle worker)
+    {
+    }
+
+    /**
+     * A worker has joined the cluster: it can receive messages and its confirmations count.
+     *
+     * @param worker the worker.
+     */
+    default void onOnline(final WorkerHandle worker)
+    {
+    }
+
+    /**
+     * A worker process has exited.
+     *
+     * @param worker     the worker that exited.
+     * @param status     its exit code or the signal that killed it, with the reason (for failures, the last lines
+     *                   of its standard error).
+     * @param respawning true when the spec's respawn policy will start a replacement (with a new id).
+     */
+    default void onExit(final WorkerHandle worker, final ExitStatus status, final boolean respawning)
+    {
+    }
+
+    /**
+     * A spec's crash-loop budget is spent: its worker died too often too quickly and will not be respawned again.
+     * The node keeps running.
+     *
+     * @param lastWorker the last incarnation, which has exited.
+     * @param reason     what happened, e.g. "5 exits within 30 s".
+     */
+    default void onRespawnGaveUp(final WorkerHandle lastWorker, final String reason)
+    {
+    }
+}

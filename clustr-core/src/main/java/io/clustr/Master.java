@@ -1,0 +1,332 @@
+package io.clustr;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.clustr.driver.DriverProfiles;
+import org.agrona.CloseHelper;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The master of a cluster: node id 0. It embeds the host's media driver by default (in a fresh directory under
+ * {@code /dev/shm}, SHARED threading, backoff idling, deleted on close), counts confirmations, answers joins with the
+ * cluster view, and spawns and supervises workers like any node.
+ * <pre>{@code
+ * try (Master master = Master.create())
+ * {
+ *     master.onConfirmation(2, "ready", () -> master.publish(Channel.PUBLIC, "go"));
+ *     master.spawn(List.of(spec("com.acme.WebWorker", cpu(1)), spec("com.acme.WebWorker", cpu(1))));
+ *     master.awaitTermination();
+ * }
+ * }</pre>
+ * The master does not receive group messages; it receives public messages and those sent to
+ * {@code Channel.worker(0)}. Run one master per media driver.
+ */
+public final class Master extends Node
+{
+    private final MediaDriver driver;
+
+    private Master(final Context ctx, final MediaDriver driver, final Aeron aeron, final ErrorRelay errorRelay)
+    {
+        super(ctx, aeron, 0, "", true, -1, errorRelay);
+        this.driver = driver;
+    }
+
+    /**
+     * Start a master with options; see {@link Options}.
+     *
+     * @param options e.g. {@code aeronDirectory("/dev/shm/clustr-prod")}, {@code embeddedDriver(false)}.
+     * @return the running master.
+     * @throws ClustrException if the driver cannot start (e.g. too little free space in {@code /dev/shm}) or no
+     *                         driver runs in the directory when not embedding one.
+     */
+    public static Master create(final MasterOption... options)
+    {
+        final Context ctx = new Context();
+        for (final MasterOption option : options)
+        {
+            Objects.requireNonNull(option, "master option must not be null").applyTo(ctx);
+        }
+
+        return launch(ctx);
+    }
+
+    /**
+     * Start a master from a context. The master owns the context from now on.
+     *
+     * @param ctx the configuration.
+     * @return the running master.
+     */
+    public static Master launch(final Context ctx)
+    {
+        ctx.conclude();
+
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        try
+        {
+            if (ctx.embeddedDriver())
+            {
+                driver = launchDriver(ctx);
+            }
+            final ErrorRelay errorRelay = new ErrorRelay(ctx.errorHandler());
+            aeron = connect(ctx, errorRelay);
+
+            return new Master(ctx, driver, aeron, errorRelay);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(aeron, driver);
+            throw ex;
+        }
+    }
+
+    private static MediaDriver launchDriver(final Context ctx)
+    {
+        final MediaDriver.Context driverCtx = DriverProfiles.context(ctx.driverProfile())
+            .aeronDirectoryName(ctx.aeronDirectoryName())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .ipcTermBufferLength(ctx.termLength());
+        if (null == driverCtx.threadingMode())
+        {
+            driverCtx.threadingMode(ThreadingMode.SHARED);
+        }
+
+        try
+        {
+            return MediaDriver.launchEmbedded(driverCtx);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ClustrException("could not start the embedded media driver in " + ctx.aeronDirectoryName() +
+                ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Add a callback that fires each time {@code count} confirmations with this id have arrived (duplicates from
+     * one worker count), after which its counter starts again from zero: with a count of 2 it fires once for 2
+     * confirmations, twice for 4. Register before spawning the workers that confirm.
+     *
+     * @param count          how many confirmations fire the callback, at least 1.
+     * @param confirmationId only confirmations with exactly this id count, e.g. {@code "ready"}.
+     * @param callback       called on the master's duty-cycle thread.
+     * @return this master.
+     * @throws IllegalArgumentException if count is less than 1.
+     */
+    public Master onConfirmation(final int count, final String confirmationId, final Runnable callback)
+    {
+        Objects.requireNonNull(callback, "confirmation callback must not be null");
+        confirmations().register(count, confirmationId, (confirmations) -> callback.run());
+        return this;
+    }
+
+    /**
+     * Like {@link #onConfirmation(int, String, Runnable)}, passing the counted confirmations (who sent them).
+     *
+     * @param count          how many confirmations fire the handler, at least 1.
+     * @param confirmationId only confirmations with exactly this id count.
+     * @param handler        called on the master's duty-cycle thread with the {@code count} confirmations.
+     * @return this master.
+     * @throws IllegalArgumentException if count is less than 1.
+     */
+    public Master onConfirmation(final int count, final String confirmationId, final ConfirmationHandler handler)
+    {
+        confirmations().register(count, confirmationId, handler);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public Master onPublic(final MessageHandler handler)
+    {
+        super.onPublic(handler);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public Master onPrivate(final MessageHandler handler)
+    {
+        super.onPrivate(handler);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public Master onKill(final KillHandler handler)
+    {
+        super.onKill(handler);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public Master onLifecycle(final LifecycleListener listener)
+    {
+        super.onLifecycle(listener);
+        return this;
+    }
+
+    /**
+     * @return true if this master runs the media driver itself.
+     */
+    public boolean hasEmbeddedDriver()
+    {
+        return null != driver;
+    }
+
+    void onClosed()
+    {
+        CloseHelper.quietClose(driver);
+    }
+
+    /**
+     * Configuration of a {@link Master}: see {@link Node.Context} for what all nodes share.
+     */
+    public static final class Context extends Node.Context<Context>
+    {
+        /**
+         * Free space the embedded driver needs in its file system beyond the cluster's logs: the driver's
+         * command-and-control file, counters and error log.
+         */
+        public static final long DRIVER_BASE_SPACE_BYTES = 16L * 1024 * 1024;
+
+        /**
+         * How many logs' worth of space must be free when the embedded driver starts: the master's streams and a
+         * few workers'.
+         */
+        public static final int MIN_FREE_LOGS = 8;
+
+        private boolean embeddedDriver = Configuration.embeddedDriver();
+        private String driverProfile = Configuration.driverProfile();
+
+        /**
+         * A context with defaults from system properties.
+         */
+        public Context()
+        {
+        }
+
+        void concludeNode()
+        {
+            if (null == name())
+            {
+                name("master");
+            }
+            if (termLength() < 0)
+            {
+                termLength(Configuration.termLength());
+            }
+
+            if (embeddedDriver)
+            {
+                if (null == aeronDirectoryName())
+                {
+                    aeronDirectoryName(defaultDriverDirectory());
+                }
+                checkFreeSpace(aeronDirectoryName(), DRIVER_BASE_SPACE_BYTES + MIN_FREE_LOGS *
+                    (3L * Math.max(termLength(), 64 * 1024) + 4096));
+            }
+            else if (null == aeronDirectoryName())
+            {
+                aeronDirectoryName(CommonContext.getAeronDirectoryName());
+            }
+        }
+
+        private static String defaultDriverDirectory()
+        {
+            final File shm = new File("/dev/shm");
+            final String base = shm.isDirectory() && shm.canWrite() ? shm.getPath() :
+                System.getProperty("java.io.tmpdir");
+            return new File(base, "clustr-" + ProcessHandle.current().pid() + "-" +
+                Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFFL)).getPath();
+        }
+
+        private static void checkFreeSpace(final String directory, final long requiredBytes)
+        {
+            Path existing = Path.of(directory).toAbsolutePath();
+            while (null != existing && !Files.exists(existing))
+            {
+                existing = existing.getParent();
+            }
+            if (null == existing)
+            {
+                return;
+            }
+
+            try
+            {
+                final FileStore store = Files.getFileStore(existing);
+                final long usable = store.getUsableSpace();
+                if (usable < requiredBytes)
+                {
+                    throw new ClustrException("only " + (usable >> 20) + " MiB free in " + existing + " (" + store +
+                        "): the media driver needs at least " + (requiredBytes >> 20) + " MiB. Free space there, " +
+                        "lower " + Configuration.TERM_LENGTH_PROP_NAME + ", or put the driver elsewhere with " +
+                        "Options.aeronDirectory");
+                }
+            }
+            catch (final IOException ex)
+            {
+                // cannot tell: let the driver try
+            }
+        }
+
+        /**
+         * @param embeddedDriver true to launch a media driver in this process (the default), false to attach to
+         *                       the one running in {@link #aeronDirectoryName()}.
+         * @return this context.
+         * @see Configuration#EMBEDDED_DRIVER_PROP_NAME
+         */
+        public Context embeddedDriver(final boolean embeddedDriver)
+        {
+            this.embeddedDriver = embeddedDriver;
+            return this;
+        }
+
+        /**
+         * @return true to launch a media driver in this process.
+         */
+        public boolean embeddedDriver()
+        {
+            return embeddedDriver;
+        }
+
+        /**
+         * @param driverProfile profile of the embedded driver: {@code shared}, {@code low-latency} or a file.
+         * @return this context.
+         * @see Configuration#DRIVER_PROFILE_PROP_NAME
+         */
+        public Context driverProfile(final String driverProfile)
+        {
+            this.driverProfile = driverProfile;
+            return this;
+        }
+
+        /**
+         * @return profile of the embedded driver.
+         */
+        public String driverProfile()
+        {
+            return driverProfile;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.clustr;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A message delivered to a handler: who sent it and its payload.
+ * <p>
+ * A {@code Message} is a view over the stream's buffer and is reused for the next message: it, and the buffer
+ * returned by {@link #buffer()}, are valid only inside the handler call. Copy what you keep ({@link #text()},
+ * {@link #bytes()} or {@code buffer().getBytes(...)}).
+ */
+public final class Message
+{
+    private long senderId;
+    private DirectBuffer buffer;
+    private int senderGroupOffset;
+    private int senderGroupLength;
+    private int payloadOffset;
+    private int payloadLength;
+    private Channel.Kind kind;
+
+    Message()
+    {
+    }
+
+    void wrap(
+        final Channel.Kind kind,
+        final long senderId,
+        final DirectBuffer buffer,
+        final int senderGroupOffset,
+        final int senderGroupLength,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        this.kind = kind;
+        this.senderId = senderId;
+        this.buffer = buffer;
+        this.senderGroupOffset = senderGroupOffset;
+        this.senderGroupLength = senderGroupLength;
+        this.payloadOffset = payloadOffset;
+        this.payloadLength = payloadLength;
+    }
+
+    /**
+     * @return id of the node that published the message; {@code 0} is the master.
+     */
+    public long senderId()
+    {
+        return senderId;
+    }
+
+    /**
+     * @return group of the node that published the message; empty for the master. Allocates a String.
+     */
+    public String senderGroup()
+    {
+        return 0 == senderGroupLength ? "" : buffer.getStringWithoutLengthAscii(senderGroupOffset, senderGroupLength);
+    }
+
+    /**
+     * @return the stream the message arrived on: public, group or private.
+     */
+    public Channel.Kind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * @return the payload decoded as UTF-8 text. Allocates a String.
+     */
+    public String text()
+    {
+        return 0 == payloadLength ? "" : buffer.getStringWithoutLengthUtf8(payloadOffset, payloadLength);
+    }
+
+    /**
+     * @return a copy of the payload.
+     */
+    public byte[] bytes()
+    {
+        final byte[] bytes = new byte[payloadLength];
+        buffer.getBytes(payloadOffset, bytes);
+        return bytes;
+    }
+
+    /**
+     * @return the buffer holding the payload, valid only inside the handler call: zero copy.
+     */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return offset of the payload in {@link #buffer()}.
+     */
+    public int offset()
+    {
+        return payloadOffset;
+    }
+
+    /**
+     * @return length of the payload in bytes.
+     */
+    public int length()
+    {
+        return payloadLength;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public String toString()
+    {
+        return "Message{kind=" + kind + ", senderId=" + senderId + ", senderGroup=" + senderGroup() +
+            ", length=" + payloadLength + "}";
+    }
+}

@@ -1,0 +1,262 @@
+package io.clustr;
+
+import io.aeron.Aeron;
+import io.clustr.spawn.ChildProcess;
+import io.clustr.spawn.ChildState;
+import io.clustr.spawn.ExitStatus;
+import io.clustr.spawn.Supervisor;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The duty cycle of a node: one thread that invokes the Aeron client conductor, polls every subscription, runs the
+ * user's handlers, keeps the membership view, acts on control frames and runs commands handed over by other threads
+ * (supervisor events). Slow work (join retries, parent and driver liveness, kill deadlines) runs on a 100 ms tick.
+ */
+final class NodeAgent implements Agent, ControlListener
+{
+    private static final long SLOW_TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long CONDUCTOR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long JOIN_RESEND_NS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final Node node;
+    private final String roleName;
+    private final AgentInvoker conductorInvoker;
+    private final ControlAdapter controlAdapter;
+    private final DataAdapter publicAdapter;
+    private final DataAdapter privateAdapter;
+    private final DataAdapter groupAdapter;
+    private final ConfirmationAdapter confirmationAdapter;
+    private final AtomicCounter messagesReceived;
+    private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
+    private final ProcessHandle parent;
+    private long nextSlowTickNs;
+    private long nextConductorNs;
+    private long nextJoinNs;
+    private boolean isOrphaned;
+
+    NodeAgent(
+        final Node node,
+        final String roleName,
+        final Aeron aeron,
+        final ControlAdapter controlAdapter,
+        final DataAdapter publicAdapter,
+        final DataAdapter privateAdapter,
+        final DataAdapter groupAdapter,
+        final ConfirmationAdapter confirmationAdapter,
+        final AtomicCounter messagesReceived,
+        final ProcessHandle parent)
+    {
+        this.node = node;
+        this.roleName = roleName;
+        this.conductorInvoker = aeron.conductorAgentInvoker();
+        this.controlAdapter = controlAdapter;
+        this.publicAdapter = publicAdapter;
+        this.privateAdapter = privateAdapter;
+        this.groupAdapter = groupAdapter;
+        this.confirmationAdapter = confirmationAdapter;
+        this.messagesReceived = messagesReceived;
+        this.parent = parent;
+    }
+
+    /**
+     * Run a command on the duty-cycle thread.
+     */
+    void submit(final Runnable command)
+    {
+        commands.offer(command);
+    }
+
+    public int doWork()
+    {
+        final long nowNs = System.nanoTime();
+        int workCount = 0;
+
+        if (nowNs - nextConductorNs >= 0)
+        {
+            nextConductorNs = nowNs + CONDUCTOR_INTERVAL_NS;
+            workCount += conductorInvoker.invoke();
+        }
+
+        workCount += controlAdapter.poll();
+        workCount += publicAdapter.poll();
+        workCount += privateAdapter.poll();
+        if (null != groupAdapter)
+        {
+            workCount += groupAdapter.poll();
+        }
+        if (null != confirmationAdapter)
+        {
+            workCount += confirmationAdapter.poll();
+        }
+
+        workCount += runCommands();
+
+        if (nowNs - nextSlowTickNs >= 0)
+        {
+            nextSlowTickNs = nowNs + SLOW_TICK_NS;
+            workCount += slowTick(nowNs);
+        }
+
+        if (workCount > 0)
+        {
+            flushReceived();
+        }
+
+        return workCount;
+    }
+
+    public void onClose()
+    {
+        runCommands();
+        flushReceived();
+    }
+
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    private void flushReceived()
+    {
+        long delivered = publicAdapter.takeDelivered() + privateAdapter.takeDelivered();
+        if (null != groupAdapter)
+        {
+            delivered += groupAdapter.takeDelivered();
+        }
+        if (delivered > 0)
+        {
+            messagesReceived.getAndAddRelease(delivered);
+        }
+    }
+
+    private int runCommands()
+    {
+        int count = 0;
+        Runnable command;
+        while (null != (command = commands.poll()))
+        {
+            count++;
+            try
+            {
+                command.run();
+            }
+            catch (final Throwable ex)
+            {
+                node.errorHandler().onError(ex);
+            }
+        }
+
+        return count;
+    }
+
+    private int slowTick(final long nowNs)
+    {
+        int workCount = 0;
+
+        if (!node.isJoined() && nowNs - nextJoinNs >= 0)
+        {
+            nextJoinNs = nowNs + JOIN_RESEND_NS;
+            if (node.controlPublisher().isConnected())
+            {
+                node.controlPublisher().join(node.self());
+                workCount++;
+            }
+        }
+
+        if (!isOrphaned && null != parent && !parent.isAlive())
+        {
+            isOrphaned = true;
+            node.onOrphaned("its parent process " + parent.pid() + " has exited");
+        }
+
+        if (!isOrphaned && node.aeronClient().isClosed())
+        {
+            isOrphaned = true;
+            node.onOrphaned("its media driver has gone");
+        }
+
+        workCount += node.expireKills(nowNs);
+
+        return workCount;
+    }
+
+    public void onJoin(final MemberInfo member)
+    {
+        final Membership membership = node.membership();
+        membership.join(member);
+
+        if (node.isMaster())
+        {
+            node.controlPublisher().joinAck(member.id(), ProcessHandle.current().pid(), membership.members());
+        }
+
+        if (member.parentId() == node.id())
+        {
+            node.onChildJoined(member.id());
+        }
+    }
+
+    public void onJoinAck(final long workerId, final long masterPid, final List<MemberInfo> members)
+    {
+        if (workerId == node.id() && !node.isJoined())
+        {
+            final Membership membership = node.membership();
+            for (final MemberInfo member : members)
+            {
+                membership.join(member);
+            }
+            node.onJoined(masterPid);
+        }
+    }
+
+    public void onLeave(final long workerId, final int exitCode)
+    {
+        final MemberInfo member = node.membership().member(workerId);
+        final ExitStatus status = ExitStatus.reported(exitCode, 0, "left the cluster with exit code " + exitCode);
+        node.membership().depart(workerId, status);
+        node.routes().closePrivate(workerId);
+
+        // Workers with a clustr parent get an Exit from the parent, with the real process exit; others only Leave.
+        if (null == member || member.parentId() < 0)
+        {
+            node.completeKill(workerId, status);
+        }
+    }
+
+    public void onKill(final long targetId, final long requesterId, final int exitCode)
+    {
+        if (targetId == node.id())
+        {
+            node.onKilled(exitCode, requesterId);
+            return;
+        }
+
+        final Supervisor supervisor = node.supervisorOrNull();
+        final ChildProcess child = null == supervisor ? null : supervisor.child(targetId);
+        if (null != child && child.state() != ChildState.EXITED)
+        {
+            node.killChild(child, exitCode);
+        }
+    }
+
+    public void onExit(
+        final long workerId,
+        final long parentId,
+        final long pid,
+        final int exitCode,
+        final int signal,
+        final boolean respawning,
+        final String reason)
+    {
+        final ExitStatus status = ExitStatus.reported(exitCode, signal, reason);
+        node.membership().depart(workerId, status);
+        node.routes().closePrivate(workerId);
+        node.completeKill(workerId, status);
+    }
+}

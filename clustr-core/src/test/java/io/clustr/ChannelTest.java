@@ -1,0 +1,61 @@
+package io.clustr;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChannelTest
+{
+    @Test
+    void shouldDescribeChannels()
+    {
+        assertEquals("public", Channel.PUBLIC.toString());
+        assertEquals("confirmation", Channel.CONFIRMATION.toString());
+        assertEquals("group(web)", Channel.group("web").toString());
+        assertEquals("worker(42)", Channel.worker(42).toString());
+        assertEquals(Channel.group("web"), Channel.group("web"));
+        assertNotEquals(Channel.group("web"), Channel.group("cache"));
+        assertEquals(Channel.Kind.PRIVATE, Channel.worker(0).kind());
+    }
+
+    @Test
+    void shouldMapGroupsIntoTheGroupStreamRangeStably()
+    {
+        for (final String name : new String[]{ "web", "cache", "a", "x.y-z_1:2" })
+        {
+            final int streamId = Configuration.groupStreamId(name);
+            assertTrue(streamId >= Configuration.GROUP_STREAM_ID_BASE, name);
+            assertTrue(streamId < Configuration.PRIVATE_STREAM_ID_BASE, name);
+            assertEquals(streamId, Configuration.groupStreamId(name));
+        }
+        assertNotEquals(Configuration.groupStreamId("web"), Configuration.groupStreamId("cache"));
+    }
+
+    @Test
+    void shouldRejectGroupNamesThatAreTooLong()
+    {
+        assertThrows(IllegalArgumentException.class, () -> Channel.group("g".repeat(101)));
+        assertEquals(100, Channel.group("g".repeat(100)).groupName().length());
+    }
+
+    @Test
+    void shouldRejectWorkerIdsOutsideThePrivateRange()
+    {
+        assertThrows(IllegalArgumentException.class, () -> Channel.worker(Configuration.MAX_WORKER_ID + 1));
+        assertThrows(IllegalArgumentException.class, () -> Configuration.privateStreamId(-1));
+        assertEquals(Integer.MAX_VALUE, Configuration.privateStreamId(Configuration.MAX_WORKER_ID));
+    }
+
+    @Test
+    void shouldParseIdleStrategyAliases()
+    {
+        assertEquals("backoff", Configuration.idleStrategy("backoff").alias());
+        assertEquals("yield", Configuration.idleStrategy("yield").alias());
+        final IllegalArgumentException ex = assertThrows(
+            IllegalArgumentException.class, () -> Configuration.idleStrategy("fast"));
+        assertTrue(ex.getMessage().contains("backoff, yield"), ex.getMessage());
+    }
+}

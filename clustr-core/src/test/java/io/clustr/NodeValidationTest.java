@@ -1,0 +1,151 @@
+package io.clustr;
+
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.clustr.Options.aeronDirectory;
+import static io.clustr.Options.group;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bad input gets a clear exception naming the problem. Runs a master in this JVM on its own embedded driver.
+ */
+class NodeValidationTest
+{
+    private final String dir = new File("/dev/shm", "clustr-unit-" + UUID.randomUUID()).getPath();
+    private Master master;
+
+    @BeforeEach
+    void startMaster()
+    {
+        master = Master.create(aeronDirectory(dir));
+    }
+
+    @AfterEach
+    void stopMaster()
+    {
+        master.close();
+        assertFalse(new File(dir).exists(), "driver directory left behind");
+    }
+
+    @Test
+    void shouldRejectWorkerWithoutGroup()
+    {
+        final IllegalArgumentException ex = assertThrows(
+            IllegalArgumentException.class, () -> Worker.create(aeronDirectory(dir)));
+        assertTrue(ex.getMessage().contains("needs a group"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectBlankOrInvalidGroup()
+    {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> group(" ")).getMessage().contains("blank"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> group(null)).getMessage().contains("null"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> group("a b")).getMessage()
+            .contains("invalid character"));
+        assertThrows(IllegalArgumentException.class, () -> Channel.group(""));
+        assertThrows(IllegalArgumentException.class, () -> Channel.worker(-1));
+    }
+
+    @Test
+    void shouldRejectConfirmationCountBelowOne()
+    {
+        final IllegalArgumentException ex = assertThrows(
+            IllegalArgumentException.class, () -> master.onConfirmation(0, "ready", () -> {}));
+        assertTrue(ex.getMessage().contains("at least 1"), ex.getMessage());
+        assertThrows(NullPointerException.class, () -> master.onConfirmation(1, null, () -> {}));
+    }
+
+    @Test
+    void shouldRejectNullChannelAndPayload()
+    {
+        final NullPointerException noChannel = assertThrows(
+            NullPointerException.class, () -> master.publish(null, "x"));
+        assertTrue(noChannel.getMessage().contains("channel must not be null"), noChannel.getMessage());
+
+        final NullPointerException noText = assertThrows(
+            NullPointerException.class, () -> master.publish(Channel.PUBLIC, (String)null));
+        assertTrue(noText.getMessage().contains("payload must not be null"), noText.getMessage());
+        assertThrows(NullPointerException.class, () -> master.publish(Channel.PUBLIC, (byte[])null));
+        assertThrows(NullPointerException.class, () -> master.confirm(null));
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> master.publish(Channel.PUBLIC, new org.agrona.concurrent.UnsafeBuffer(new byte[4]), 2, 4));
+    }
+
+    @Test
+    void shouldRejectMessageLargerThanTheTermAllows()
+    {
+        final IllegalArgumentException ex = assertThrows(
+            IllegalArgumentException.class, () -> master.publish(Channel.PUBLIC, new byte[2 * 1024 * 1024]));
+        assertTrue(ex.getMessage().contains("too large"), ex.getMessage());
+        assertTrue(ex.getMessage().contains(Configuration.TERM_LENGTH_PROP_NAME), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectPublishingAfterClose()
+    {
+        master.close();
+        master.close();
+        final ClustrException ex = assertThrows(ClustrException.class, () -> master.publish(Channel.PUBLIC, "x"));
+        assertTrue(ex.getMessage().contains("closed"), ex.getMessage());
+        assertThrows(ClustrException.class, () -> master.confirm("ready"));
+        assertTrue(master.isClosed());
+    }
+
+    @Test
+    void shouldRejectKillOfUnknownWorker()
+    {
+        final ClustrException ex = assertThrows(ClustrException.class, () -> master.killWorker(123_456, 1));
+        assertTrue(ex.getMessage().contains("unknown worker id 123456"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDeliverToItselfAndCountItsOwnConfirmations() throws Exception
+    {
+        final java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(2);
+        master.onPublic((msg) -> latch.countDown());
+        master.onConfirmation(1, "self", latch::countDown);
+        master.publish(Channel.PUBLIC, "to everyone, the master included");
+        master.confirm("self");
+        assertTrue(latch.await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldFailToJoinWhenNoMasterAnswers()
+    {
+        final String bareDir = new File("/dev/shm", "clustr-unit-bare-" + UUID.randomUUID()).getPath();
+        try (MediaDriver driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+            .aeronDirectoryName(bareDir)
+            .threadingMode(ThreadingMode.SHARED)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)))
+        {
+            final Worker.Context ctx = new Worker.Context()
+                .group("web")
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .joinTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300));
+            final ClustrException ex = assertThrows(ClustrException.class, () -> Worker.launch(ctx));
+            assertTrue(ex.getMessage().contains("could not join"), ex.getMessage());
+        }
+        assertFalse(new File(bareDir).exists());
+    }
+
+    @Test
+    void shouldRejectInvalidTermLength()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new Master.Context().termLength(1000).conclude());
+        assertTrue(ex.getMessage().contains("power of two"), ex.getMessage());
+        assertEquals(Configuration.PRIVATE_STREAM_ID_BASE + 7, Configuration.privateStreamId(7));
+    }
+}

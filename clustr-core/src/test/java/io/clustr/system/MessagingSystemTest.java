@@ -1,0 +1,155 @@
+package io.clustr.system;
+
+import io.clustr.Channel;
+import io.clustr.WorkerHandle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static io.clustr.system.ClusterFixture.worker;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A master in this JVM and three worker JVMs (two of group "web", one of group "cache") on one media driver.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MessagingSystemTest
+{
+    private final AtomicInteger readyFired = new AtomicInteger();
+    private ClusterFixture cluster;
+    private WorkerHandle web1;
+    private WorkerHandle web2;
+    private WorkerHandle cache;
+
+    @BeforeAll
+    void startCluster()
+    {
+        cluster = new ClusterFixture();
+        cluster.master.onConfirmation(3, "ready", readyFired::incrementAndGet);
+        final List<WorkerHandle> workers = cluster.spawnReady(worker("web"), worker("web"), worker("cache"));
+        web1 = workers.get(0);
+        web2 = workers.get(1);
+        cache = workers.get(2);
+    }
+
+    @AfterAll
+    void stopCluster()
+    {
+        if (null != cluster)
+        {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldDeliverPublicMessageToEveryWorkerExactlyOnce()
+    {
+        cluster.master.publish(Channel.PUBLIC, "hello-public");
+        cluster.master.publish(Channel.PUBLIC, "sentinel-public");
+
+        final List<String> reports = cluster.collectUntil((m) -> m.startsWith("public|") &&
+            m.endsWith("|sentinel-public"), 3);
+        final List<String> hellos = reports.stream().filter((m) -> m.endsWith("|hello-public"))
+            .collect(Collectors.toList());
+
+        assertEquals(3, hellos.size(), reports.toString());
+        assertEquals(
+            List.of(web1.id(), web2.id(), cache.id()).stream().sorted().collect(Collectors.toList()),
+            hellos.stream().map((m) -> Long.parseLong(m.split("\\|")[1])).sorted().collect(Collectors.toList()));
+        hellos.forEach((m) -> assertEquals("public", m.split("\\|")[0]));
+        hellos.forEach((m) -> assertEquals("0", m.split("\\|")[2], "sender is the master"));
+    }
+
+    @Test
+    void shouldDeliverGroupMessageOnlyToThatGroup()
+    {
+        cluster.master.publish(Channel.group("web"), "hello-web");
+        cluster.master.publish(Channel.group("web"), "sentinel-web");
+        cluster.master.publish(Channel.group("cache"), "sentinel-cache");
+
+        final List<String> reports = cluster.collectUntil((m) -> m.endsWith("|sentinel-web") ||
+            m.endsWith("|sentinel-cache"), 3);
+        final List<String> hellos = reports.stream().filter((m) -> m.endsWith("|hello-web"))
+            .collect(Collectors.toList());
+
+        assertEquals(2, hellos.size(), reports.toString());
+        assertEquals(
+            List.of(web1.id(), web2.id()).stream().sorted().collect(Collectors.toList()),
+            hellos.stream().map((m) -> Long.parseLong(m.split("\\|")[1])).sorted().collect(Collectors.toList()));
+        hellos.forEach((m) -> assertEquals("group", m.split("\\|")[0]));
+    }
+
+    @Test
+    void shouldDeliverPrivateMessageOnlyToItsTarget()
+    {
+        cluster.master.publish(Channel.worker(cache.id()), "hello-private");
+        for (final WorkerHandle w : List.of(web1, web2, cache))
+        {
+            cluster.master.publish(Channel.worker(w.id()), "sentinel-private");
+        }
+
+        final List<String> reports = cluster.collectUntil((m) -> m.endsWith("|sentinel-private"), 3);
+        final List<String> hellos = reports.stream().filter((m) -> m.endsWith("|hello-private"))
+            .collect(Collectors.toList());
+
+        assertEquals(List.of("private|" + cache.id() + "|0||hello-private"), hellos);
+    }
+
+    @Test
+    void shouldLetWorkersPublishToOtherGroupsAndWorkers()
+    {
+        cluster.master.publish(Channel.worker(web1.id()), "publish:group:cache:from-web1");
+        final String groupReport = cluster.await((m) -> m.endsWith("|from-web1"));
+        assertEquals("group|" + cache.id() + "|" + web1.id() + "|web|from-web1", groupReport);
+
+        cluster.master.publish(Channel.worker(web2.id()), "publish:worker:" + web1.id() + ":direct");
+        final String privateReport = cluster.await((m) -> m.endsWith("|direct"));
+        assertEquals("private|" + web1.id() + "|" + web2.id() + "|web|direct", privateReport);
+    }
+
+    @Test
+    void shouldFireConfirmationOnceEveryCountAndOnlyForItsId()
+    {
+        assertEquals(1, readyFired.get(), "3 ready confirmations fire once");
+
+        final AtomicInteger otherFired = new AtomicInteger();
+        cluster.master.onConfirmation(2, "done", otherFired::incrementAndGet);
+
+        for (final WorkerHandle w : List.of(web1, web2, cache))
+        {
+            cluster.master.publish(Channel.worker(w.id()), "confirm:not-ready");
+        }
+        cluster.master.publish(Channel.worker(web1.id()), "confirm:ready");
+        cluster.master.publish(Channel.worker(web1.id()), "confirm:ready");
+        for (int i = 0; i < 6; i++)
+        {
+            cluster.master.publish(Channel.worker(cache.id()), "confirm:done");
+        }
+        awaitValue(otherFired, 3);
+        assertEquals(1, readyFired.get(), "other ids never count; 2 more ready is below 3");
+
+        cluster.master.publish(Channel.worker(web1.id()), "confirm:ready");
+        awaitValue(readyFired, 2);
+        ClusterFixture.sleep(200);
+        assertEquals(2, readyFired.get());
+        assertEquals(3, otherFired.get(), "n=2 fires 3 times for 6 confirmations");
+    }
+
+    private static void awaitValue(final AtomicInteger value, final int expected)
+    {
+        final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
+        while (value.get() < expected)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("expected " + expected + " but was " + value.get());
+            }
+            ClusterFixture.sleep(5);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.clustr.system;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.clustr.Channel;
+import io.clustr.ClustrCounters;
+import io.clustr.Configuration;
+import io.clustr.WorkerHandle;
+import io.clustr.codecs.DataEncoder;
+import io.clustr.codecs.MessageHeaderEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static io.clustr.system.ClusterFixture.worker;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Payload types, frames that are not clustr frames, and handlers that throw, through real worker JVMs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RobustnessSystemTest
+{
+    private ClusterFixture cluster;
+    private WorkerHandle web;
+    private WorkerHandle cache;
+    private Aeron aeron;
+
+    @BeforeAll
+    void startCluster()
+    {
+        cluster = new ClusterFixture();
+        final List<WorkerHandle> workers = cluster.spawnReady(worker("web"), worker("cache"));
+        web = workers.get(0);
+        cache = workers.get(1);
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(cluster.aeronDir));
+    }
+
+    @AfterAll
+    void stopCluster()
+    {
+        if (null != aeron)
+        {
+            aeron.close();
+        }
+        if (null != cluster)
+        {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldRoundTripTextBytesAndEmptyPayloads()
+    {
+        final String unicode = "héllo wörld — 你好 🚀";
+        cluster.master.publish(Channel.worker(web.id()), unicode);
+        assertEquals("private|" + web.id() + "|0||" + unicode, cluster.await((m) -> m.startsWith("private|")));
+
+        cluster.master.publish(Channel.worker(web.id()), "");
+        assertEquals("private|" + web.id() + "|0||", cluster.await((m) -> m.startsWith("private|")));
+
+        cluster.master.publish(Channel.PUBLIC, new byte[0]);
+        final List<String> empties = cluster.collectUntil((m) -> m.startsWith("public|"), 2);
+        empties.forEach((m) -> assertTrue(m.endsWith("|0||"), m));
+
+        final byte[] allBytes = new byte[512];
+        for (int i = 0; i < allBytes.length; i++)
+        {
+            allBytes[i] = (byte)i;
+        }
+        cluster.master.publish(Channel.worker(cache.id()), allBytes);
+        assertArrayEquals(allBytes, cluster.awaitBinary());
+
+        // larger than one frame: fragmented on the way out, reassembled on the way in, echoed back the same way
+        final byte[] large = new byte[100_000];
+        ThreadLocalRandom.current().nextBytes(large);
+        large[0] = 0;
+        cluster.master.publish(Channel.worker(cache.id()), large);
+        assertArrayEquals(large, cluster.awaitBinary());
+    }
+
+    @Test
+    void shouldCountAndSkipFramesThatAreNotClustrFrames()
+    {
+        final String channel = Configuration.ipcChannel(Configuration.termLength());
+        final long webMalformedBefore = malformed(web.id());
+        final long masterMalformedBefore = malformed(0);
+
+        try (Publication publicStream = aeron.addPublication(channel, Configuration.PUBLIC_STREAM_ID_DEFAULT);
+            Publication webPrivate = aeron.addPublication(channel, Configuration.privateStreamId(web.id())))
+        {
+            offer(publicStream, "not a clustr frame".getBytes(StandardCharsets.US_ASCII));
+            offer(publicStream, new byte[]{ 1, 2, 3 });
+            offer(publicStream, truncatedDataFrame());
+            offer(webPrivate, new byte[64]);
+        }
+
+        cluster.master.publish(Channel.PUBLIC, "after-garbage");
+        final List<String> reports = cluster.collectUntil((m) -> m.endsWith("|after-garbage"), 2);
+        assertEquals(2, reports.stream().filter((m) -> m.endsWith("|after-garbage")).count(), reports.toString());
+
+        assertEquals(webMalformedBefore + 4, malformed(web.id()), "3 on the public stream, 1 on its private one");
+        awaitCounter(0, masterMalformedBefore + 3);
+    }
+
+    @Test
+    void shouldKeepDeliveringAfterAHandlerThrows()
+    {
+        final long errorsBefore = ClustrCounters.read(
+            aeron.countersReader(), ClustrCounters.ERRORS_TYPE_ID, web.id());
+        cluster.master.publish(Channel.worker(web.id()), "throw");
+        cluster.master.publish(Channel.worker(web.id()), "after-throw");
+        assertEquals("private|" + web.id() + "|0||after-throw", cluster.await((m) -> m.endsWith("|after-throw")));
+        assertEquals(errorsBefore + 1,
+            ClustrCounters.read(aeron.countersReader(), ClustrCounters.ERRORS_TYPE_ID, web.id()));
+    }
+
+    private long malformed(final long nodeId)
+    {
+        return ClustrCounters.read(aeron.countersReader(), ClustrCounters.MALFORMED_FRAMES_TYPE_ID, nodeId);
+    }
+
+    private void awaitCounter(final long nodeId, final long expected)
+    {
+        final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
+        while (malformed(nodeId) < expected && System.nanoTime() < deadlineNs)
+        {
+            ClusterFixture.sleep(5);
+        }
+        assertEquals(expected, malformed(nodeId));
+    }
+
+    /**
+     * A clustr data frame header whose payload length claims more bytes than the frame has.
+     */
+    private static byte[] truncatedDataFrame()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final DataEncoder encoder = new DataEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .senderId(99)
+            .putSenderGroup(new byte[]{ 'x' }, 0, 1)
+            .putTargetGroup(new byte[0], 0, 0);
+        buffer.putInt(encoder.limit(), 1_000_000, ByteOrder.LITTLE_ENDIAN);
+        final byte[] frame = new byte[encoder.limit() + 4 + 8];
+        buffer.getBytes(0, frame, 0, frame.length);
+        return frame;
+    }
+
+    private static void offer(final Publication publication, final byte[] bytes)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
+        while (publication.offer(buffer, 0, bytes.length) < 0)
+        {
+            if (System.nanoTime() > deadlineNs)
+            {
+                throw new AssertionError("could not offer raw frame on stream " + publication.streamId());
+            }
+            Thread.yield();
+        }
+    }
+}

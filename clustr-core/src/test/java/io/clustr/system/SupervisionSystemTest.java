@@ -1,0 +1,453 @@
+package io.clustr.system;
+
+import io.clustr.ClustrException;
+import io.clustr.LifecycleListener;
+import io.clustr.WorkerHandle;
+import io.clustr.WorkerInfo;
+import io.clustr.spawn.ChildState;
+import io.clustr.spawn.CpuSet;
+import io.clustr.spawn.ExitStatus;
+import io.clustr.spawn.RespawnPolicy;
+import io.clustr.spawn.Spec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static io.clustr.system.ClusterFixture.worker;
+import static io.clustr.spawn.SpawnOption.args;
+import static io.clustr.spawn.SpawnOption.command;
+import static io.clustr.spawn.SpawnOption.cpu;
+import static io.clustr.spawn.SpawnOption.respawn;
+import static io.clustr.spawn.Spec.spec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Spawning, pinning, kill, respawn and supervision through real worker JVMs and commands.
+ */
+class SupervisionSystemTest
+{
+    private ClusterFixture cluster;
+    private final Events events = new Events();
+
+    @BeforeEach
+    void startCluster()
+    {
+        cluster = new ClusterFixture();
+        cluster.master.onLifecycle(events);
+    }
+
+    @AfterEach
+    void stopCluster()
+    {
+        cluster.close();
+    }
+
+    @Test
+    void shouldSpawnExactlyOneProcessPerSpec()
+    {
+        final List<WorkerHandle> workers = cluster.spawnReady(
+            worker("web"), worker("web"), worker("cache"), worker("batch"));
+
+        assertEquals(4, workers.stream().map(WorkerHandle::pid).distinct().count());
+        workers.forEach((w) -> assertTrue(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false)));
+        final List<WorkerInfo> view = cluster.master.workers();
+        assertEquals(4, view.size(), view.toString());
+        view.forEach((w) -> assertEquals(ChildState.ONLINE, w.state(), w.toString()));
+        assertEquals(workers.stream().map(WorkerHandle::id).sorted().collect(Collectors.toList()),
+            view.stream().map(WorkerInfo::id).collect(Collectors.toList()));
+        assertEquals(4, events.count("fork"));
+        assertEquals(4, events.count("online"));
+    }
+
+    @Test
+    void shouldPinEveryThreadOfTheWorkerAndLockItsDutyCycleThread() throws IOException
+    {
+        assumeTrue(CpuSet.allowed().contains(1), "needs CPU 1");
+        final WorkerHandle pinned = cluster.spawnReady(
+            spec(TestWorker.class.getName(), args("web", "ready"), cpu(1))).get(0);
+
+        final List<String> threads = threadAffinities(pinned.pid());
+        assertTrue(threads.size() > 5, "a JVM has many threads: " + threads);
+        threads.forEach((line) -> assertTrue(line.endsWith("\t1"), "not on CPU 1: " + line));
+
+        final WorkerInfo info = cluster.master.workers().get(0);
+        assertEquals("1", info.cpus());
+        assertEquals(1, info.pinnedCpu(), "the duty-cycle thread holds the affinity lock on CPU 1");
+        assertTrue(threads.stream().anyMatch((line) -> line.startsWith("clustr-web-" + pinned.id() + "\t")),
+            "duty-cycle thread named clustr-web-" + pinned.id() + " in " + threads);
+    }
+
+    @Test
+    void shouldKillWithTheRequestedExitCodeAndReportOneExit() throws Exception
+    {
+        final List<WorkerHandle> workers = cluster.spawnReady(
+            spec(TestWorker.class.getName(), args("web", "ready"), respawn(RespawnPolicy.never())),
+            worker("web"));
+        final WorkerHandle victim = workers.get(0);
+
+        final ExitStatus status = cluster.master.killWorker(victim.id(), 42).get(30, TimeUnit.SECONDS);
+        assertEquals(42, status.code());
+        assertEquals(0, status.signal());
+        assertEquals(42, victim.onExit().get(10, TimeUnit.SECONDS).code());
+
+        ClusterFixture.sleep(300);
+        assertEquals(List.of("exit " + victim.id() + " 42 false"), events.matching("exit"));
+        assertFalse(cluster.master.workers().stream().anyMatch((w) -> w.id() == victim.id()));
+
+        final ClustrException again = assertThrows(ClustrException.class,
+            () -> cluster.master.killWorker(victim.id(), 1));
+        assertTrue(again.getMessage().contains("already exited"), again.getMessage());
+    }
+
+    @Test
+    void shouldLetAWorkerKillAnotherWorker()
+    {
+        final List<WorkerHandle> workers = cluster.spawnReady(worker("web"), worker("cache"));
+        final WorkerHandle killer = workers.get(0);
+        final WorkerHandle victim = workers.get(1);
+
+        cluster.master.publish(io.clustr.Channel.worker(killer.id()), "kill:" + victim.id() + ":0");
+        assertEquals("killed|" + killer.id() + "|" + victim.id() + "|0",
+            cluster.await((m) -> m.startsWith("killed|") || m.startsWith("kill-failed|")));
+        assertEquals(List.of("exit " + victim.id() + " 0 false"), events.matching("exit"));
+
+        cluster.master.publish(io.clustr.Channel.worker(killer.id()), "kill:999999:0");
+        final String failure = cluster.await((m) -> m.startsWith("kill-failed|"));
+        assertTrue(failure.contains("unknown worker id 999999"), failure);
+    }
+
+    @Test
+    void shouldRespawnAfterFailureButNotAfterCleanExit() throws Exception
+    {
+        final RespawnPolicy fast = RespawnPolicy.onFailure().minInterval(Duration.ofMillis(100));
+        final List<WorkerHandle> workers = cluster.spawnReady(
+            spec(TestWorker.class.getName(), args("web", "ready"), respawn(fast)),
+            spec(TestWorker.class.getName(), args("cache", "ready"), respawn(fast)));
+        final WorkerHandle failing = workers.get(0);
+        final WorkerHandle clean = workers.get(1);
+
+        cluster.master.publish(io.clustr.Channel.worker(clean.id()), "exit:0");
+        cluster.master.publish(io.clustr.Channel.worker(failing.id()), "exit:1");
+        assertEquals(0, clean.onExit().get(10, TimeUnit.SECONDS).code());
+        assertEquals(1, failing.onExit().get(10, TimeUnit.SECONDS).code());
+
+        final WorkerHandle replacement = events.awaitOnline((w) -> w.restarts() == 1);
+        assertNotEquals(failing.id(), replacement.id());
+        assertEquals(failing.spec(), replacement.spec());
+        assertEquals("web", cluster.master.workers().stream().filter((w) -> w.id() == replacement.id())
+            .findFirst().orElseThrow().group());
+
+        ClusterFixture.sleep(500);
+        assertEquals(3, events.count("fork"), "two first forks and one respawn: " + events.all());
+        assertTrue(events.matching("exit").contains("exit " + failing.id() + " 1 true"), events.all().toString());
+        assertTrue(events.matching("exit").contains("exit " + clean.id() + " 0 false"), events.all().toString());
+    }
+
+    @Test
+    void shouldThrottleACrashLoopThenGiveUpAndKeepRunning()
+    {
+        final RespawnPolicy policy = RespawnPolicy.onFailure()
+            .minInterval(Duration.ofMillis(200))
+            .backoff(Duration.ofSeconds(1))
+            .crashLoop(3, Duration.ofSeconds(30));
+        cluster.master.spawn(List.of(spec(CrashingWorker.class.getName(), respawn(policy))));
+
+        events.await("gave-up", 1);
+        final List<Long> forkTimes = events.times("fork");
+        assertEquals(3, forkTimes.size(), events.all().toString());
+        for (int i = 1; i < forkTimes.size(); i++)
+        {
+            final long gapMs = TimeUnit.NANOSECONDS.toMillis(forkTimes.get(i) - forkTimes.get(i - 1));
+            assertTrue(gapMs >= 200, "forks at least the min interval apart: " + gapMs + " ms");
+        }
+        events.matching("exit").forEach((e) -> assertTrue(e.endsWith(" 1 true") || e.endsWith(" 1 false"), e));
+        assertTrue(events.reasons().stream().anyMatch((r) -> r.contains("no config file")), events.reasons()
+            .toString());
+
+        cluster.spawnReady(worker("web"));
+        assertFalse(cluster.master.isClosed());
+    }
+
+    @Test
+    void shouldSuperviseCommandChildren() throws Exception
+    {
+        final RespawnPolicy once = RespawnPolicy.onFailure().minInterval(Duration.ofMillis(100))
+            .crashLoop(2, Duration.ofSeconds(30));
+        final List<WorkerHandle> children = cluster.master.spawn(List.of(
+            spec("fails", command("bash", "-c", "echo starting; echo broken >&2; exit 3"), respawn(once)),
+            spec("sleeper", command("sleep", "600"))));
+
+        assertEquals(3, children.get(0).onExit().get(10, TimeUnit.SECONDS).code());
+        events.await("gave-up", 1);
+        assertEquals(2, events.matching("exit").stream().filter((e) -> e.endsWith(" 3 true") ||
+            e.endsWith(" 3 false")).count(), events.all().toString());
+        assertTrue(events.reasons().stream().anyMatch((r) -> r.contains("broken")), events.reasons().toString());
+
+        final WorkerHandle sleeper = children.get(1);
+        final ExitStatus killed = cluster.master.killWorker(sleeper.id(), 0).get(30, TimeUnit.SECONDS);
+        assertEquals(15, killed.signal(), "a command cannot read the kill frame: it gets SIGTERM");
+    }
+
+    @Test
+    void shouldRejectBadSpecs() throws Exception
+    {
+        final IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+            () -> cluster.master.spawn(List.of()));
+        assertTrue(empty.getMessage().contains("at least one spec"), empty.getMessage());
+
+        final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+            () -> cluster.master.spawn(List.of(spec(TestWorker.class.getName(), cpu(-1)))));
+        assertTrue(negative.getMessage().contains("-1"), negative.getMessage());
+
+        final IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
+            () -> cluster.master.spawn(List.of(spec(TestWorker.class.getName(), cpu(999)))));
+        assertTrue(beyond.getMessage().contains("999") && beyond.getMessage().contains(CpuSet.allowed().toList()),
+            beyond.getMessage());
+
+        final WorkerHandle missing = cluster.master.spawn(List.of(
+            spec("com.acme.NoSuchWorker", respawn(RespawnPolicy.never())))).get(0);
+        final ExitStatus status = missing.onExit().get(30, TimeUnit.SECONDS);
+        assertEquals(1, status.code());
+        assertTrue(status.reason().contains("Could not find or load main class com.acme.NoSuchWorker"),
+            status.reason());
+        ClusterFixture.sleep(200);
+        assertTrue(events.reasons().stream().anyMatch((r) -> r.contains("com.acme.NoSuchWorker")));
+    }
+
+    @Test
+    void shouldLeaveNoWorkerBehindWhenTheMasterIsKilled() throws Exception
+    {
+        final String dir = "/dev/shm/clustr-test-orphans-" + ProcessHandle.current().pid();
+        final Process master = new ProcessBuilder(javaCommand(TestMaster.class.getName(), dir, "3"))
+            .redirectErrorStream(true)
+            .start();
+        try
+        {
+            final String pidsLine = readLine(master, "PIDS ");
+            final List<Long> pids = Stream.of(pidsLine.substring("PIDS ".length()).trim().split(" "))
+                .map(Long::parseLong).collect(Collectors.toList());
+            assertEquals(4, pids.size(), pidsLine);
+            pids.forEach((pid) -> assertTrue(ProcessHandle.of(pid).isPresent(), "running: " + pid));
+
+            master.destroyForcibly();
+            assertTrue(master.waitFor(10, TimeUnit.SECONDS));
+
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            List<Long> alive = pids;
+            while (!alive.isEmpty() && System.nanoTime() < deadlineNs)
+            {
+                ClusterFixture.sleep(50);
+                alive = pids.stream().filter((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                    .orElse(false)).collect(Collectors.toList());
+            }
+            assertEquals(Collections.emptyList(), alive, "workers alive 5 s after the master was SIGKILLed");
+        }
+        finally
+        {
+            master.destroyForcibly();
+            master.waitFor(10, TimeUnit.SECONDS);
+            deleteRecursively(Path.of(dir));
+        }
+    }
+
+    private static List<String> threadAffinities(final long pid) throws IOException
+    {
+        final List<String> result = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : tasks.collect(Collectors.toList()))
+            {
+                String name = "?";
+                String cpus = "?";
+                for (final String line : Files.readAllLines(task.resolve("status")))
+                {
+                    if (line.startsWith("Name:"))
+                    {
+                        name = line.substring("Name:".length()).trim();
+                    }
+                    else if (line.startsWith("Cpus_allowed_list:"))
+                    {
+                        cpus = line.substring("Cpus_allowed_list:".length()).trim();
+                    }
+                }
+                result.add(name + "\t" + cpus);
+            }
+        }
+
+        return result;
+    }
+
+    private static List<String> javaCommand(final String mainClass, final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+            "-XX:+UseSerialGC",
+            "-cp", System.getProperty("java.class.path"),
+            mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static String readLine(final Process process, final String prefix) throws IOException
+    {
+        final java.io.BufferedReader reader = new java.io.BufferedReader(
+            new java.io.InputStreamReader(process.getInputStream()));
+        final List<String> seen = new ArrayList<>();
+        String line;
+        while (null != (line = reader.readLine()))
+        {
+            if (line.startsWith(prefix))
+            {
+                final Thread drain = new Thread(() -> drain(reader), "drain-test-master");
+                drain.setDaemon(true);
+                drain.start();
+                return line;
+            }
+            seen.add(line);
+        }
+
+        throw new AssertionError("test master ended without printing " + prefix + ": " + seen);
+    }
+
+    private static void drain(final java.io.BufferedReader reader)
+    {
+        try
+        {
+            while (null != reader.readLine())
+            {
+                // keep the pipe from filling up
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // process gone
+        }
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException
+    {
+        if (Files.exists(dir))
+        {
+            try (Stream<Path> paths = Files.walk(dir))
+            {
+                for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList()))
+                {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /**
+     * Records lifecycle events with their times.
+     */
+    static final class Events implements LifecycleListener
+    {
+        private final List<Object[]> events = new CopyOnWriteArrayList<>();
+        private final List<String> reasons = new CopyOnWriteArrayList<>();
+        private final List<WorkerHandle> online = new CopyOnWriteArrayList<>();
+
+        public void onFork(final WorkerHandle worker)
+        {
+            events.add(new Object[]{ "fork " + worker.id(), System.nanoTime() });
+        }
+
+        public void onOnline(final WorkerHandle worker)
+        {
+            online.add(worker);
+            events.add(new Object[]{ "online " + worker.id(), System.nanoTime() });
+        }
+
+        public void onExit(final WorkerHandle worker, final ExitStatus status, final boolean respawning)
+        {
+            reasons.add(status.reason());
+            events.add(new Object[]{ "exit " + worker.id() + " " + status.code() + " " + respawning,
+                System.nanoTime() });
+        }
+
+        public void onRespawnGaveUp(final WorkerHandle lastWorker, final String reason)
+        {
+            reasons.add(reason);
+            events.add(new Object[]{ "gave-up " + lastWorker.id(), System.nanoTime() });
+        }
+
+        List<String> all()
+        {
+            return events.stream().map((e) -> (String)e[0]).collect(Collectors.toList());
+        }
+
+        List<String> matching(final String kind)
+        {
+            return all().stream().filter((e) -> e.startsWith(kind + " ")).collect(Collectors.toList());
+        }
+
+        List<Long> times(final String kind)
+        {
+            return events.stream().filter((e) -> ((String)e[0]).startsWith(kind + " ")).map((e) -> (Long)e[1])
+                .collect(Collectors.toList());
+        }
+
+        long count(final String kind)
+        {
+            return matching(kind).size();
+        }
+
+        List<String> reasons()
+        {
+            return reasons;
+        }
+
+        void await(final String kind, final int count)
+        {
+            final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
+            while (count(kind) < count)
+            {
+                if (System.nanoTime() > deadlineNs)
+                {
+                    throw new AssertionError("expected " + count + " " + kind + " events: " + all());
+                }
+                ClusterFixture.sleep(10);
+            }
+        }
+
+        WorkerHandle awaitOnline(final java.util.function.Predicate<WorkerHandle> predicate)
+        {
+            final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
+            while (true)
+            {
+                for (final WorkerHandle worker : online)
+                {
+                    if (predicate.test(worker))
+                    {
+                        return worker;
+                    }
+                }
+                if (System.nanoTime() > deadlineNs)
+                {
+                    throw new AssertionError("no matching online event: " + all());
+                }
+                ClusterFixture.sleep(10);
+            }
+        }
+    }
+}

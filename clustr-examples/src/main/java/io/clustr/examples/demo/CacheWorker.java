@@ -1,0 +1,46 @@
+package io.clustr.examples.demo;
+
+import io.clustr.Channel;
+import io.clustr.Worker;
+
+import java.util.Arrays;
+
+import static io.clustr.Options.group;
+
+/**
+ * A demo cache worker: answers {@code get:<key>} with {@code value:<key>=...} to the sender, and prints the rest.
+ */
+public final class CacheWorker
+{
+    private CacheWorker()
+    {
+    }
+
+    /**
+     * Join group "cache" and confirm ready.
+     *
+     * @param args e.g. {@code --size 64m}.
+     */
+    public static void main(final String[] args)
+    {
+        final Worker worker = Worker.create(group("cache"));
+        System.out.println("cache started with " + Arrays.toString(args) + " on CPU " + worker.pinnedCpu());
+        worker
+            .onPublic((msg) -> System.out.println("public from " + msg.senderId() + ": " + msg.text()))
+            .onGroup((msg) -> System.out.println("group cache from " + msg.senderId() + ": " + msg.text()))
+            .onPrivate((msg) ->
+            {
+                final String text = msg.text();
+                if (text.startsWith("get:"))
+                {
+                    final String key = text.substring("get:".length());
+                    worker.publish(Channel.worker(msg.senderId()), "value:" + key + "={name: 'Ada'}");
+                }
+                else
+                {
+                    System.out.println("private from " + msg.senderId() + ": " + text);
+                }
+            });
+        worker.confirm("ready");
+    }
+}
