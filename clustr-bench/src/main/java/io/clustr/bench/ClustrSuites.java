@@ -76,17 +76,28 @@ final class ClustrSuites
         }
     }
 
-    private ChildProcess master(final String name, final String idle, final List<String> args)
+    /**
+     * Start a master. The master itself always idles with {@code ctx.idle} (backoff by default), like the raw
+     * Aeron driver; {@code workerIdle} is the idle strategy of the workers on the message path (clustr passes the
+     * master's {@code clustr.*} properties to its children, and a spec's own JVM arguments come after them and win).
+     */
+    private ChildProcess master(final String name, final String workerIdle, final List<String> args)
     {
         final Path dir = ctx.shmDir.resolve("clustr-" + (++masters));
         final List<String> masterArgs = BenchContext.list("--dir", dir.toString());
         masterArgs.addAll(args);
         final List<String> props = BenchContext.list(
-            "-Dclustr.idle.strategy=" + idle,
+            "-Dclustr.idle.strategy=" + ctx.idle,
             "-Dclustr.term.length=" + ctx.termLength);
-        if (!ctx.workerJvmArgs.isEmpty())
+        String workerJvmArgs = ctx.workerJvmArgs;
+        if (!workerIdle.equals(ctx.idle))
         {
-            props.add("-Dbench.worker.jvm.args=" + ctx.workerJvmArgs);
+            workerJvmArgs = ("-Dclustr.idle.strategy=" + workerIdle + " " + workerJvmArgs).trim();
+        }
+
+        if (!workerJvmArgs.isEmpty())
+        {
+            props.add("-Dbench.worker.jvm.args=" + workerJvmArgs);
         }
 
         return ctx.command(name, ctx.javaCommand(props, MASTER_MAIN, masterArgs));

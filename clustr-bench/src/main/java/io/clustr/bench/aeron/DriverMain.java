@@ -5,12 +5,14 @@ import io.aeron.driver.ThreadingMode;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
+import io.clustr.driver.DriverProfiles;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 /**
- * A standalone media driver for the raw Aeron runs: SHARED threading, the driver's default backoff idle strategy
- * (unless {@code --idle} says otherwise), the IPC term length of {@code --term-length}, its own directory
- * ({@code --dir}) deleted on start and on shutdown. Runs until SIGINT/SIGTERM or until its parent exits.
+ * A standalone media driver for the raw Aeron runs, configured exactly as a clustr master configures its embedded
+ * driver: media-driver-config's profile ({@code --profile}, default {@code shared}: SHARED threading, backoff idle),
+ * the IPC term length of {@code --term-length}, its own directory ({@code --dir}) deleted on start and on shutdown.
+ * {@code --idle} overrides the driver's idle strategy. Runs until SIGINT/SIGTERM or until its parent exits.
  */
 public final class DriverMain
 {
@@ -26,12 +28,16 @@ public final class DriverMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final MediaDriver.Context ctx = new MediaDriver.Context()
+        final MediaDriver.Context ctx = DriverProfiles.context(parsed.string("profile", DriverProfiles.SHARED))
             .aeronDirectoryName(parsed.required("dir"))
-            .threadingMode(ThreadingMode.SHARED)
             .ipcTermBufferLength(parsed.intValue("term-length", AeronBench.DEFAULT_TERM_LENGTH))
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true);
+        if (null == ctx.threadingMode())
+        {
+            ctx.threadingMode(ThreadingMode.SHARED);
+        }
+
         final String idle = parsed.string("idle", null);
         if (null != idle)
         {
