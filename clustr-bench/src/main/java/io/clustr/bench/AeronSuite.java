@@ -32,7 +32,37 @@ final class AeronSuite
         this.ctx = ctx;
     }
 
-    void run()
+    /**
+     * JVM start-up floors and idle cost (once per run).
+     */
+    void runStartupAndIdle()
+    {
+        withDriver(() ->
+        {
+            startup();
+            idle(driverProcess);
+        });
+    }
+
+    /**
+     * The data-path benches: throughput 1 -> 1 and 1 -> N, ping-pong per idle strategy (once per round).
+     */
+    void runDataPath()
+    {
+        withDriver(() ->
+        {
+            throughput(1);
+            throughput(ctx.fanout);
+            for (final String idle : ctx.rttIdles)
+            {
+                rtt(idle);
+            }
+        });
+    }
+
+    private ChildProcess driverProcess;
+
+    private void withDriver(final Runnable benches)
     {
         dir = ctx.shmDir.resolve("aeron-raw");
         ctx.note("raw Aeron: driver in " + dir);
@@ -41,15 +71,12 @@ final class AeronSuite
         try (ChildProcess driver = ctx.java("aeron-driver", DriverMain.class, driverArgs))
         {
             driver.awaitLine(BenchLine.READY, 30_000);
-            startup();
-            throughput(1);
-            throughput(ctx.fanout);
-            for (final String idle : ctx.rttIdles)
-            {
-                rtt(idle);
-            }
-
-            idle(driver);
+            driverProcess = driver;
+            benches.run();
+        }
+        finally
+        {
+            driverProcess = null;
         }
     }
 

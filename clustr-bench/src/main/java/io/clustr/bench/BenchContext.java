@@ -32,6 +32,7 @@ final class BenchContext
     int[] sizes = {32, 1024};
     long warmupMs;
     long durationMs;
+    int rounds = 1;
     int termLength;
     String idle = "backoff";
     List<String> rttIdles = List.of("backoff", "yield");

@@ -47,11 +47,15 @@ public final class BenchRunner implements Callable<Integer>
     @Option(names = "--sizes", split = ",", defaultValue = "32,1024", description = "Message sizes in bytes.")
     private int[] sizes;
 
-    @Option(names = "--warmup-ms", description = "Warm-up per size (default 2000, quick 400).")
+    @Option(names = "--warmup-ms", description = "Warm-up per size (default 1000, quick 400).")
     private Long warmupMs;
 
-    @Option(names = "--duration-ms", description = "Measured time per size (default 5000, quick 1000).")
+    @Option(names = "--duration-ms", description = "Measured time per size (default 3000, quick 1000).")
     private Long durationMs;
+
+    @Option(names = "--rounds", description = "Rounds of the data-path benches (raw Aeron and clustr interleaved; "
+        + "the best round of each is reported, all rounds listed): default 3, quick 1.")
+    private Integer rounds;
 
     @Option(names = "--idle-ms", description = "Idle CPU window (default 10000, quick 3000).")
     private Long idleMs;
@@ -119,8 +123,9 @@ public final class BenchRunner implements Callable<Integer>
         final BenchContext ctx = new BenchContext();
         ctx.quick = quick;
         ctx.sizes = sizes.clone();
-        ctx.warmupMs = null != warmupMs ? warmupMs : (quick ? 400 : 2000);
-        ctx.durationMs = null != durationMs ? durationMs : (quick ? 1000 : 5000);
+        ctx.warmupMs = null != warmupMs ? warmupMs : (quick ? 400 : 1000);
+        ctx.durationMs = null != durationMs ? durationMs : (quick ? 1000 : 3000);
+        ctx.rounds = null != rounds ? rounds : (quick ? 1 : 3);
         ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
         ctx.settleMs = quick ? 1000 : 2000;
         ctx.startReps = quick ? 3 : 10;
@@ -145,26 +150,53 @@ public final class BenchRunner implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::closeAll, "close-children"));
         info(ctx, "start");
 
+        final Results main = ctx.results;
         int failures = 0;
         try
         {
             Files.createDirectories(ctx.shmDir);
-            for (final String suite : suites)
+            final boolean aeron = suites.contains("aeron");
+            final boolean clustr = suites.contains("clustr") && ClustrSuites.available(ctx);
+
+            if (aeron)
             {
-                try
+                failures += step("aeron startup and idle", () -> new AeronSuite(ctx).runStartupAndIdle());
+            }
+
+            final List<Results> roundResults = new ArrayList<>();
+            for (int round = 1; round <= ctx.rounds && (aeron || clustr); round++)
+            {
+                ctx.note("data-path round " + round + " of " + ctx.rounds);
+                final Results roundResult = new Results(System.out);
+                roundResults.add(roundResult);
+                ctx.results = roundResult;
+                if (aeron)
                 {
-                    runSuite(ctx, suite.trim());
+                    failures += step("aeron data path", () -> new AeronSuite(ctx).runDataPath());
                 }
-                catch (final RuntimeException ex)
+
+                if (clustr)
                 {
-                    failures++;
-                    System.out.println("FAIL suite=" + suite + ": " + ex.getMessage());
-                    ex.printStackTrace();
+                    failures += step("clustr data path", () -> ClustrSuites.runDataPath(ctx));
                 }
-                finally
-                {
-                    ChildProcess.closeAll();
-                }
+            }
+
+            ctx.results = main;
+            main.addBestOf(roundResults);
+
+            if (suites.contains("redis"))
+            {
+                failures += step("redis", () -> new RedisSuite(ctx).run());
+            }
+
+            if (suites.contains("node"))
+            {
+                failures += step("node", () -> new NodeSuite(ctx).run());
+            }
+
+            if (clustr)
+            {
+                failures += step("clustr spawn and idle", () -> ClustrSuites.runSpawnAndIdle(ctx));
             }
         }
         catch (final IOException ex)
@@ -173,36 +205,33 @@ public final class BenchRunner implements Callable<Integer>
         }
         finally
         {
+            ctx.results = main;
             deleteRecursively(ctx.shmDir);
         }
 
+        Ratios.add(ctx);
+        main.printAll();
         info(ctx, "end");
         new Summary(ctx, System.out).print();
         return 0 == failures ? 0 : 1;
     }
 
-    private static void runSuite(final BenchContext ctx, final String suite)
+    private static int step(final String name, final Runnable step)
     {
-        switch (suite)
+        try
         {
-            case "aeron":
-                new AeronSuite(ctx).run();
-                break;
-
-            case "redis":
-                new RedisSuite(ctx).run();
-                break;
-
-            case "node":
-                new NodeSuite(ctx).run();
-                break;
-
-            case "clustr":
-                ClustrSuites.run(ctx);
-                break;
-
-            default:
-                throw new IllegalArgumentException("unknown suite: " + suite);
+            step.run();
+            return 0;
+        }
+        catch (final RuntimeException ex)
+        {
+            System.out.println("FAIL step=\"" + name + "\": " + ex.getMessage());
+            ex.printStackTrace();
+            return 1;
+        }
+        finally
+        {
+            ChildProcess.closeAll();
         }
     }
 
@@ -215,7 +244,8 @@ public final class BenchRunner implements Callable<Integer>
             + " term_length=" + ctx.termLength
             + " idle=" + ctx.idle
             + " warmup_ms=" + ctx.warmupMs
-            + " duration_ms=" + ctx.durationMs);
+            + " duration_ms=" + ctx.durationMs
+            + " rounds=" + ctx.rounds);
         if ("start".equals(when))
         {
             System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " "

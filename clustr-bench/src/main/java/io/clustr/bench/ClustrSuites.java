@@ -18,31 +18,65 @@ final class ClustrSuites
     static final String MASTER_MAIN = "io.clustr.bench.clustr.ClustrBenchMaster";
 
     private final BenchContext ctx;
-    private int masters;
+    private static int masters;
 
     private ClustrSuites(final BenchContext ctx)
     {
         this.ctx = ctx;
     }
 
-    static void run(final BenchContext ctx)
+    /**
+     * Whether the clustr suites can run; records a skip when they cannot.
+     *
+     * @param ctx of the run.
+     * @return true when clustr-core and the bench's clustr classes are on the class path.
+     */
+    static boolean available(final BenchContext ctx)
     {
         try
         {
             Class.forName("io.clustr.Master");
             Class.forName(MASTER_MAIN);
+            return true;
         }
         catch (final ClassNotFoundException ex)
         {
             ctx.results.skip(SYSTEM, "io.clustr.Master is not on the class path (clustr-core has not landed): " +
                 ex.getMessage());
-            return;
+            return false;
         }
-
-        new ClustrSuites(ctx).runAll();
     }
 
-    private void runAll()
+    /**
+     * The data-path benches (once per round): throughput per stream, fan-out, ping-pong per idle strategy.
+     *
+     * @param ctx of the run.
+     */
+    static void runDataPath(final BenchContext ctx)
+    {
+        new ClustrSuites(ctx).dataPath();
+    }
+
+    /**
+     * Spawn time and idle cost (once per run).
+     *
+     * @param ctx of the run.
+     */
+    static void runSpawnAndIdle(final BenchContext ctx)
+    {
+        final ClustrSuites suites = new ClustrSuites(ctx);
+        if (ctx.clustrBenches.contains("spawn"))
+        {
+            suites.spawn();
+        }
+
+        if (ctx.clustrBenches.contains("idle"))
+        {
+            suites.idle();
+        }
+    }
+
+    private void dataPath()
     {
         if (ctx.clustrBenches.contains("throughput"))
         {
@@ -63,16 +97,6 @@ final class ClustrSuites
             {
                 rtt(idle);
             }
-        }
-
-        if (ctx.clustrBenches.contains("spawn"))
-        {
-            spawn();
-        }
-
-        if (ctx.clustrBenches.contains("idle"))
-        {
-            idle();
         }
     }
 
@@ -148,17 +172,6 @@ final class ClustrSuites
                     result.value("min_per_sub_msgs_per_s", min, 0);
                 }
 
-                final String sizeKey = Integer.toString(size);
-                result.ratio("ratio_vs_aeron", total,
-                    ctx.results.value("msgs_per_s", "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", sizeKey));
-                if (1 == subscribers)
-                {
-                    result.ratio("ratio_vs_redis", total, ctx.results.value(
-                        "msgs_per_s", "bench", bench, "system", RedisSuite.SYSTEM, "msg_bytes", sizeKey));
-                    result.ratio("ratio_vs_node", total, ctx.results.value(
-                        "msgs_per_s", "bench", bench, "system", NodeSuite.SYSTEM, "msg_bytes", sizeKey));
-                }
-
                 ctx.results.add(result);
             }
 
@@ -178,20 +191,8 @@ final class ClustrSuites
                 final Map<String, String> fields = BenchContext.fields(
                     master.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()));
                 final String size = fields.get("msg_bytes");
-                final Result result = BenchContext.percentiles(
-                    new Result("rtt", "private", SYSTEM).key("idle", idle).key("msg_bytes", size), fields);
-                final Result aeron = ctx.results.find(
-                    "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", size);
-                if (null != aeron)
-                {
-                    result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), aeron.value("p50_us"));
-                    result.ratio("ratio_p99_vs_aeron", result.value("p99_us"), aeron.value("p99_us"));
-                }
-
-                final double redisP50 = ctx.results.value(
-                    "p50_us", "bench", "rtt", "system", RedisSuite.SYSTEM, "msg_bytes", size);
-                result.ratio("redis_p50_over_clustr_p50", redisP50, result.value("p50_us"));
-                ctx.results.add(result);
+                ctx.results.add(BenchContext.percentiles(
+                    new Result("rtt", "private", SYSTEM).key("idle", idle).key("msg_bytes", size), fields));
             }
 
             master.awaitExit(60_000);
@@ -214,8 +215,6 @@ final class ClustrSuites
                     .add(Long.parseLong(fields.get("ns")) / 1e6);
             }
 
-            final double connect = ctx.results.value("median_ms", "bench", "jvm_aeron_connect");
-            final double bare = ctx.results.value("median_ms", "bench", "jvm_start");
             for (final int count : new int[]{1, 8})
             {
                 final List<Double> samples = times.get(count);
@@ -225,9 +224,7 @@ final class ClustrSuites
                     .value("median_ms", median, 1)
                     .value("min_ms", samples.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
                     .value("max_ms", samples.stream().mapToDouble(Double::doubleValue).max().orElse(0), 1)
-                    .value("runs", samples.size(), 0)
-                    .ratio("ratio_vs_jvm_start", median, bare)
-                    .ratio("ratio_vs_jvm_aeron_connect", median, connect));
+                    .value("runs", samples.size(), 0));
             }
 
             master.awaitExit(60_000);

@@ -60,13 +60,10 @@ final class NodeSuite
             {
                 final double rate = BenchContext.rate(BenchContext.fields(
                     node.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs())));
-                final double aeron = ctx.results.value(
-                    "msgs_per_s", "bench", "throughput", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size);
                 ctx.results.add(new Result("throughput", STREAM, SYSTEM)
                     .key("msg_bytes", size)
                     .key("subscribers", 1)
-                    .value("msgs_per_s", rate, 0)
-                    .ratio("ratio_vs_aeron", rate, aeron));
+                    .value("msgs_per_s", rate, 0));
             }
 
             node.awaitExit(30_000);
@@ -83,11 +80,8 @@ final class NodeSuite
             {
                 final Map<String, String> fields = BenchContext.fields(
                     node.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()));
-                final Result result = BenchContext.percentiles(
-                    new Result("rtt", STREAM, SYSTEM).key("msg_bytes", size), fields);
-                final double aeron = ctx.results.value(
-                    "p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", ctx.idle, "msg_bytes", "" + size);
-                ctx.results.add(result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), aeron));
+                ctx.results.add(BenchContext.percentiles(
+                    new Result("rtt", STREAM, SYSTEM).key("msg_bytes", size), fields));
             }
 
             node.awaitExit(30_000);

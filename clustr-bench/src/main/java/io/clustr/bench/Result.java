@@ -130,6 +130,16 @@ public final class Result
     }
 
     /**
+     * What identifies this measurement across rounds: its keys.
+     *
+     * @return the keys as {@code k=v} pairs.
+     */
+    public String identity()
+    {
+        return keys.toString();
+    }
+
+    /**
      * The {@code RESULT ...} line.
      *
      * @return the line.

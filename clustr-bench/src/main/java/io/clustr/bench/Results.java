@@ -25,15 +25,76 @@ public final class Results
     }
 
     /**
-     * Add and print a result.
+     * Add a result (printed by {@link #printAll()}, once ratios have been added).
      *
      * @param result the result.
      */
     public void add(final Result result)
     {
         results.add(result);
-        out.println(result.toLine());
+    }
+
+    /**
+     * Print every result as a {@code RESULT} line.
+     */
+    public void printAll()
+    {
+        for (final Result result : results)
+        {
+            out.println(result.toLine());
+        }
+
         out.flush();
+    }
+
+    /**
+     * Take the best round of each data-path measurement: the highest {@code msgs_per_s} for throughput, the lowest
+     * {@code p50_us} for round trips; every round's figure is kept in {@code rounds_msgs_per_s} /
+     * {@code rounds_p50_us} so the spread stays visible.
+     *
+     * @param rounds the results of each round, in order.
+     */
+    public void addBestOf(final List<Results> rounds)
+    {
+        final java.util.Map<String, List<Result>> byIdentity = new java.util.LinkedHashMap<>();
+        for (final Results round : rounds)
+        {
+            for (final Result result : round.results)
+            {
+                byIdentity.computeIfAbsent(result.identity(), (k) -> new ArrayList<>()).add(result);
+            }
+        }
+
+        for (final List<Result> candidates : byIdentity.values())
+        {
+            final boolean isRtt = candidates.get(0).matches("bench", "rtt");
+            final String figure = isRtt ? "p50_us" : "msgs_per_s";
+            Result best = candidates.get(0);
+            final StringBuilder all = new StringBuilder();
+            for (final Result candidate : candidates)
+            {
+                final double value = candidate.value(figure);
+                all.append(all.length() > 0 ? "," : "").append(
+                    String.format(java.util.Locale.ROOT, isRtt ? "%.2f" : "%.0f", value));
+                if (isRtt ? value < best.value(figure) : value > best.value(figure))
+                {
+                    best = candidate;
+                }
+            }
+
+            if (candidates.size() > 1)
+            {
+                best.value("rounds", candidates.size(), 0);
+                best.text("rounds_" + figure, all.toString());
+            }
+
+            results.add(best);
+        }
+
+        for (final Results round : rounds)
+        {
+            skipped.addAll(round.skipped);
+        }
     }
 
     /**
@@ -44,6 +105,11 @@ public final class Results
      */
     public void skip(final String what, final String reason)
     {
+        if (skipped.contains(what + ": " + reason))
+        {
+            return;
+        }
+
         skipped.add(what + ": " + reason);
         out.println("SKIP " + what + ": " + reason);
         out.flush();

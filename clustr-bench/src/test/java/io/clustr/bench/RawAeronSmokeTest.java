@@ -60,6 +60,7 @@ class RawAeronSmokeTest
         Files.createDirectories(shmDir);
 
         new AeronSuite(ctx).runThroughputOnly();
+        ctx.results.printAll();
 
         final Result result = ctx.results.find("bench", "throughput", "system", "aeron", "msg_bytes", "32");
         assertNotNull(result);

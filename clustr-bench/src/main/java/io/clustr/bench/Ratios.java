@@ -1,0 +1,93 @@
+package io.clustr.bench;
+
+import java.util.List;
+
+/**
+ * Adds the ratios to every result once all measurements are in: each system against raw Aeron at the same size
+ * (and, for round trips, the same idle strategy), clustr against Redis and Node, spawn time against the JVM
+ * start-up floors, idle cost against raw Aeron clients.
+ */
+final class Ratios
+{
+    private Ratios()
+    {
+    }
+
+    static void add(final BenchContext ctx)
+    {
+        final Results results = ctx.results;
+        final List<Result> all = results.all();
+        for (final Result result : all)
+        {
+            final String system = result.key("system");
+            final String bench = result.key("bench");
+            final String size = result.key("msg_bytes");
+            if (AeronSuite.SYSTEM.equals(system))
+            {
+                continue;
+            }
+
+            switch (bench)
+            {
+                case "throughput":
+                case "fanout":
+                {
+                    final double rate = result.value("msgs_per_s");
+                    result.ratio("ratio_vs_aeron", rate, results.value(
+                        "msgs_per_s", "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", size));
+                    if (ClustrSuites.SYSTEM.equals(system) && "throughput".equals(bench))
+                    {
+                        result.ratio("ratio_vs_redis", rate, results.value(
+                            "msgs_per_s", "bench", bench, "system", RedisSuite.SYSTEM, "msg_bytes", size));
+                        result.ratio("ratio_vs_node", rate, results.value(
+                            "msgs_per_s", "bench", bench, "system", NodeSuite.SYSTEM, "msg_bytes", size));
+                    }
+                    break;
+                }
+
+                case "rtt":
+                {
+                    final String idle = null == result.key("idle") ? ctx.idle : result.key("idle");
+                    final Result aeron = results.find(
+                        "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", size);
+                    if (null != aeron)
+                    {
+                        result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), aeron.value("p50_us"));
+                        result.ratio("ratio_p99_vs_aeron", result.value("p99_us"), aeron.value("p99_us"));
+                    }
+
+                    if (ClustrSuites.SYSTEM.equals(system))
+                    {
+                        result.ratio("redis_p50_over_clustr_p50", results.value(
+                            "p50_us", "bench", "rtt", "system", RedisSuite.SYSTEM, "msg_bytes", size),
+                            result.value("p50_us"));
+                    }
+                    break;
+                }
+
+                case "spawn":
+                    result.ratio("ratio_vs_jvm_start", result.value("median_ms"),
+                        results.value("median_ms", "bench", "jvm_start"));
+                    result.ratio("ratio_vs_jvm_aeron_connect", result.value("median_ms"),
+                        results.value("median_ms", "bench", "jvm_aeron_connect"));
+                    break;
+
+                case "idle_rss":
+                    if ("worker".equals(result.key("role")))
+                    {
+                        result.ratio("ratio_vs_aeron_client", result.value("rss_mib"), results.value(
+                            "rss_mib", "bench", "idle_rss", "system", AeronSuite.SYSTEM, "role", "client"));
+                    }
+                    break;
+
+                case "idle_cpu":
+                    result.ratio("ratio_vs_aeron", result.value("cpu_pct_of_core"), results.value(
+                        "cpu_pct_of_core", "bench", "idle_cpu", "system", AeronSuite.SYSTEM));
+                    break;
+
+                default:
+                    break;
+            }
+        }
+    }
+}
