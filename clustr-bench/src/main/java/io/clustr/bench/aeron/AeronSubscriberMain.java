@@ -23,16 +23,19 @@ public final class AeronSubscriberMain
     /**
      * Entry point.
      *
-     * @param args {@code --dir <aeron dir> [--term-length n] [--stream id] [--idle alias] [--fragment-limit n]}.
+     * @param args {@code --dir <aeron dir> [--term-length n] [--stream id] [--idle alias] [--fragment-limit n]
+     *             [--payload-offset n]}.
      */
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
         final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", "backoff"));
         final int fragmentLimit = parsed.intValue("fragment-limit", 256);
+        final int payloadOffset = parsed.intValue("payload-offset", 0);
         final ThroughputReceiver receiver = new ThroughputReceiver(System.out::println);
         final FragmentHandler handler = new FragmentAssembler(
-            (buffer, offset, length, header) -> receiver.onMessage(buffer.getByte(offset), length));
+            (buffer, offset, length, header) ->
+                receiver.onMessage(buffer.getByte(offset + payloadOffset), length - payloadOffset));
 
         ParentWatch.start();
         try (Aeron aeron = AeronBench.connect(parsed);
