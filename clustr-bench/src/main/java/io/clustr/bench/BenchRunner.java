@@ -29,6 +29,8 @@ import java.util.stream.Stream;
     description = "Throughput, latency, spawn time, memory and idle CPU of clustr beside raw Aeron, Redis and Node.")
 public final class BenchRunner implements Callable<Integer>
 {
+    private static volatile boolean stopping;
+
     @Option(names = "--quick", description = "Short phases: the whole run in under 2 minutes on 2 cores.")
     private boolean quick;
 
@@ -147,7 +149,13 @@ public final class BenchRunner implements Callable<Integer>
         ctx.clockTicksPerSecond = ProcStats.clockTicksPerSecond();
         ctx.results = new Results(System.out);
 
-        Runtime.getRuntime().addShutdownHook(new Thread(ChildProcess::closeAll, "close-children"));
+        Runtime.getRuntime().addShutdownHook(new Thread(
+            () ->
+            {
+                stopping = true;
+                ChildProcess.closeAll();
+            },
+            "close-children"));
         info(ctx, "start");
 
         final Results main = ctx.results;
@@ -218,6 +226,11 @@ public final class BenchRunner implements Callable<Integer>
 
     private static int step(final String name, final Runnable step)
     {
+        if (stopping)
+        {
+            return 1;
+        }
+
         try
         {
             step.run();
