@@ -10,7 +10,8 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 /**
  * Idle strategies by alias, as {@code io.aeron.driver.Configuration.agentIdleStrategy} maps them: {@code backoff}
  * (Agrona's default {@link BackoffIdleStrategy}: 10 spins, 5 yields, then parks from 1 us doubling to 1 ms),
- * {@code yield}, {@code spin}, {@code noop}, {@code sleep-ns}.
+ * {@code yield}, {@code spin}, {@code noop}, {@code sleep-ns}, or the name of a class implementing {@link IdleStrategy}
+ * with a no-argument constructor (as clustr's {@code clustr.idle.strategy} accepts).
  */
 public final class IdleStrategies
 {
@@ -21,7 +22,7 @@ public final class IdleStrategies
     /**
      * A fresh idle strategy for an alias.
      *
-     * @param alias one of backoff, yield, spin, noop, sleep-ns.
+     * @param alias one of backoff, yield, spin, noop, sleep-ns, or a class name.
      * @return the idle strategy.
      */
     public static IdleStrategy of(final String alias)
@@ -44,7 +45,14 @@ public final class IdleStrategies
                 return new SleepingIdleStrategy();
 
             default:
-                throw new IllegalArgumentException("unknown idle strategy: " + alias);
+                try
+                {
+                    return (IdleStrategy)Class.forName(alias).getConstructor().newInstance();
+                }
+                catch (final ReflectiveOperationException | ClassCastException ex)
+                {
+                    throw new IllegalArgumentException("unknown idle strategy: " + alias, ex);
+                }
         }
     }
 }
