@@ -72,7 +72,8 @@ public final class ExitStatus
      * @param lastErrorLines the last lines of its stderr.
      * @return the exit status.
      */
-    static ExitStatus fromExitValue(final int exitValue, final boolean exitedByItself, final List<String> lastErrorLines)
+    static ExitStatus fromExitValue(
+        final int exitValue, final boolean exitedByItself, final List<String> lastErrorLines)
     {
         final int signal = !exitedByItself && exitValue > 128 && exitValue <= 128 + MAX_SIGNAL ? exitValue - 128 : 0;
 

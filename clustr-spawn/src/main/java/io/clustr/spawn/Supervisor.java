@@ -79,7 +79,8 @@ public final class Supervisor implements AutoCloseable
         ctx.conclude();
         this.ctx = ctx;
         this.javaExecutable = LaunchCommand.javaExecutable(ctx.javaHome());
-        this.setprivPath = ctx.parentDeathSignal() ? LaunchCommand.findExecutable("setpriv", System.getenv("PATH")) : null;
+        this.setprivPath = ctx.parentDeathSignal() ?
+            LaunchCommand.findExecutable("setpriv", System.getenv("PATH")) : null;
         this.tasksetPath = LaunchCommand.findExecutable("taskset", System.getenv("PATH"));
 
         final Thread[] created = new Thread[1];
@@ -348,9 +349,10 @@ public final class Supervisor implements AutoCloseable
         final CpuSet missing = allowed.missingFrom(spec.cpus());
         if (!missing.isEmpty())
         {
+            final String what = 1 == missing.size() ?
+                "cpu " + missing.toList() + " is not" : "cpus " + missing.toList() + " are not";
             throw new IllegalArgumentException(
-                (1 == missing.size() ? "cpu " + missing.toList() + " is not" : "cpus " + missing.toList() + " are not") +
-                " available: this machine's CPUs are " + allowed.toList() + " (spec " + spec.name() + ")");
+                what + " available: this machine's CPUs are " + allowed.toList() + " (spec " + spec.name() + ")");
         }
 
         if (spec.isCommand())
@@ -522,8 +524,7 @@ public final class Supervisor implements AutoCloseable
 
         final boolean exitedByItself = Child.NO_EXPECTED_CODE != child.expectedCode &&
             exitValue == child.expectedCode && !child.forceKilled;
-        final ExitStatus status = ExitStatus.fromExitValue(
-            exitValue, exitedByItself, 0 == exitValue ? List.of() : child.stderrTail());
+        final ExitStatus status = ExitStatus.fromExitValue(exitValue, exitedByItself, child.stderrTail());
         child.markExited(status, System.nanoTime());
         liveChildren--;
 
@@ -1277,7 +1278,8 @@ public final class Supervisor implements AutoCloseable
          *     <li>{@code -XX:+UseSerialGC}: no parallel GC worker threads (fewer threads fighting for few cores);</li>
          *     <li>{@code -Xms16m}: start with a small heap instead of 1/64 of the machine's memory, so the young
          *     generation, and the resident memory it touches before the first collection, stays small (the heap
-         *     still grows to the usual maximum);</li>
+         *     still grows to the usual maximum; left out when a spec's own JVM arguments size the heap, so
+         *     {@code jvmArgs("-Xmx8m")} works);</li>
          *     <li>{@code -XX:-UsePerfData}: no {@code /tmp/hsperfdata_<user>/<pid>} file, which a SIGKILLed child
          *     would leave behind, and a slightly faster start ({@code jcmd <pid>} still works).</li>
          * </ul>

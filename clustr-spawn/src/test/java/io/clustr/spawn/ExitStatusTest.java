@@ -51,7 +51,9 @@ class ExitStatusTest
         final ExitStatus status = ExitStatus.fromExitValue(
             1,
             false,
-            List.of("Error: Could not find or load main class x.Y", "Caused by: java.lang.ClassNotFoundException: x.Y"));
+            List.of(
+                "Error: Could not find or load main class x.Y",
+                "Caused by: java.lang.ClassNotFoundException: x.Y"));
 
         assertEquals(
             "exit code 1: Error: Could not find or load main class x.Y | " +

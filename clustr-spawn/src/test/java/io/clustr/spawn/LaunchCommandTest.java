@@ -66,6 +66,22 @@ class LaunchCommandTest
     }
 
     @Test
+    void shouldDropDefaultInitialHeapWhenSpecSizesHeap()
+    {
+        final List<String> defaults = List.of("-XX:+UseSerialGC", "-Xms16m");
+
+        assertEquals(
+            List.of("java", "-XX:+UseSerialGC", "-Xmx8m", "-cp", "cp", "x.Y"),
+            LaunchCommand.build(spec("x.Y", jvmArgs("-Xmx8m")), "java", "cp", defaults, null, null));
+        assertEquals(
+            List.of("java", "-XX:+UseSerialGC", "-XX:InitialHeapSize=4m", "-cp", "cp", "x.Y"),
+            LaunchCommand.build(spec("x.Y", jvmArgs("-XX:InitialHeapSize=4m")), "java", "cp", defaults, null, null));
+        assertEquals(
+            List.of("java", "-XX:+UseSerialGC", "-Xms16m", "-Dx=y", "-cp", "cp", "x.Y"),
+            LaunchCommand.build(spec("x.Y", jvmArgs("-Dx=y")), "java", "cp", defaults, null, null));
+    }
+
+    @Test
     void shouldBuildCommandChild()
     {
         assertEquals(

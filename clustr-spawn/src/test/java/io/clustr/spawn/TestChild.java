@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *     <li>{@code sleep <ms>}: print "ready", sleep, exit 0;</li>
  *     <li>{@code exit <code>}: print its JVM arguments and environment, exit with the code;</li>
- *     <li>{@code pin <cpu>}: start a few threads, pin the main thread with {@link Pinning}, print "pinned N", sleep.</li>
+ *     <li>{@code pin <cpu>}: start a few threads, pin the main thread with {@link Pinning}, print "pinned N",
+ *     sleep.</li>
  * </ul>
  */
 public final class TestChild
