@@ -873,6 +873,8 @@ public final class Supervisor implements AutoCloseable
 
     private static final class ClosedException extends IllegalStateException
     {
+        private static final long serialVersionUID = 1L;
+
         ClosedException()
         {
             super("supervisor is closed: it spawns nothing more");
