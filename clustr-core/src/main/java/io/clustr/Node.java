@@ -982,7 +982,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     private static List<String> childJvmArgs()
     {
-        final List<String> args = new ArrayList<>(Supervisor.Configuration.DEFAULT_JVM_ARGS);
+        final List<String> args = new ArrayList<>(Supervisor.Configuration.defaultJvmArgs());
         for (final String name : System.getProperties().stringPropertyNames())
         {
             if (name.startsWith("clustr."))
