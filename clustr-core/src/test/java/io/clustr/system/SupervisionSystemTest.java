@@ -267,6 +267,48 @@ class SupervisionSystemTest
         }
     }
 
+    @Test
+    void shouldLetAWorkerStartedByHandKillTheMaster() throws Exception
+    {
+        final String dir = "/dev/shm/clustr-test-killmaster-" + ProcessHandle.current().pid();
+        final Process master = new ProcessBuilder(javaCommand(TestMaster.class.getName(), dir, "2"))
+            .redirectErrorStream(true)
+            .start();
+        try
+        {
+            final String pidsLine = readLine(master, "PIDS ");
+            final List<Long> pids = Stream.of(pidsLine.substring("PIDS ".length()).trim().split(" "))
+                .map(Long::parseLong).collect(Collectors.toList());
+
+            try (io.clustr.Worker byHand = io.clustr.Worker.create(
+                io.clustr.Options.group("ops"), io.clustr.Options.aeronDirectory(dir)))
+            {
+                assertEquals(master.pid(), byHand.masterPid());
+                assertEquals(2, byHand.workers().stream().filter((w) -> w.parentId() == 0).count(),
+                    "the join ack brought the master's view: " + byHand.workers());
+                byHand.killWorker(0, 7);
+                assertTrue(master.waitFor(20, TimeUnit.SECONDS), "master exited");
+                assertEquals(7, master.exitValue());
+            }
+
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pids.stream().anyMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) &&
+                System.nanoTime() < deadlineNs)
+            {
+                ClusterFixture.sleep(50);
+            }
+            pids.forEach((pid) -> assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                "child " + pid + " outlived the killed master"));
+            assertFalse(Files.exists(Path.of(dir)), "a master that exits cleanly deletes its driver directory");
+        }
+        finally
+        {
+            master.destroyForcibly();
+            master.waitFor(10, TimeUnit.SECONDS);
+            deleteRecursively(Path.of(dir));
+        }
+    }
+
     private static List<String> threadAffinities(final long pid) throws IOException
     {
         final List<String> result = new ArrayList<>();
