@@ -22,7 +22,6 @@ import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A process of a clustr cluster: the {@link Master} or a {@link Worker}.
@@ -1014,11 +1014,16 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private void onChildForked(final ChildProcess child)
     {
         final WorkerHandle handle = handleFor(child);
+        notifyLifecycle((listener) -> listener.onFork(handle));
+    }
+
+    private void notifyLifecycle(final Consumer<LifecycleListener> event)
+    {
         for (final LifecycleListener listener : lifecycleListeners)
         {
             try
             {
-                listener.onFork(handle);
+                event.accept(listener);
             }
             catch (final Throwable ex)
             {
@@ -1044,17 +1049,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
 
         final WorkerHandle handle = handleFor(child);
-        for (final LifecycleListener listener : lifecycleListeners)
-        {
-            try
-            {
-                listener.onOnline(handle);
-            }
-            catch (final Throwable ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
+        notifyLifecycle((listener) -> listener.onOnline(handle));
     }
 
     private void onChildExited(final ChildProcess child, final ExitStatus status, final boolean willRespawn)
@@ -1064,34 +1059,14 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             child.id(), id, child.pid(), status.code(), status.signal(), willRespawn, status.reason());
 
         final WorkerHandle handle = handleFor(child);
-        for (final LifecycleListener listener : lifecycleListeners)
-        {
-            try
-            {
-                listener.onExit(handle, status, willRespawn);
-            }
-            catch (final Throwable ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
+        notifyLifecycle((listener) -> listener.onExit(handle, status, willRespawn));
         handles.remove(child.id());
     }
 
     private void onChildGaveUp(final ChildProcess lastIncarnation, final String reason)
     {
         final WorkerHandle handle = handleFor(lastIncarnation);
-        for (final LifecycleListener listener : lifecycleListeners)
-        {
-            try
-            {
-                listener.onRespawnGaveUp(handle, reason);
-            }
-            catch (final Throwable ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
+        notifyLifecycle((listener) -> listener.onRespawnGaveUp(handle, reason));
         handles.remove(lastIncarnation.id());
     }
 

@@ -235,15 +235,11 @@ class SupervisionSystemTest
     void shouldLeaveNoWorkerBehindWhenTheMasterIsKilled() throws Exception
     {
         final String dir = "/dev/shm/clustr-test-orphans-" + ProcessHandle.current().pid();
-        final Process master = new ProcessBuilder(javaCommand(TestMaster.class.getName(), dir, "3"))
-            .redirectErrorStream(true)
-            .start();
+        final Process master = startTestMaster(dir, 3);
         try
         {
-            final String pidsLine = readLine(master, "PIDS ");
-            final List<Long> pids = Stream.of(pidsLine.substring("PIDS ".length()).trim().split(" "))
-                .map(Long::parseLong).collect(Collectors.toList());
-            assertEquals(4, pids.size(), pidsLine);
+            final List<Long> pids = readPids(master);
+            assertEquals(4, pids.size(), pids.toString());
             pids.forEach((pid) -> assertTrue(ProcessHandle.of(pid).isPresent(), "running: " + pid));
 
             master.destroyForcibly();
@@ -271,14 +267,10 @@ class SupervisionSystemTest
     void shouldLetAWorkerStartedByHandKillTheMaster() throws Exception
     {
         final String dir = "/dev/shm/clustr-test-killmaster-" + ProcessHandle.current().pid();
-        final Process master = new ProcessBuilder(javaCommand(TestMaster.class.getName(), dir, "2"))
-            .redirectErrorStream(true)
-            .start();
+        final Process master = startTestMaster(dir, 2);
         try
         {
-            final String pidsLine = readLine(master, "PIDS ");
-            final List<Long> pids = Stream.of(pidsLine.substring("PIDS ".length()).trim().split(" "))
-                .map(Long::parseLong).collect(Collectors.toList());
+            final List<Long> pids = readPids(master);
 
             try (io.clustr.Worker byHand = io.clustr.Worker.create(
                 io.clustr.Options.group("ops"), io.clustr.Options.aeronDirectory(dir)))
@@ -334,6 +326,20 @@ class SupervisionSystemTest
         }
 
         return result;
+    }
+
+    private static Process startTestMaster(final String dir, final int workers) throws IOException
+    {
+        return new ProcessBuilder(javaCommand(TestMaster.class.getName(), dir, Integer.toString(workers)))
+            .redirectErrorStream(true)
+            .start();
+    }
+
+    private static List<Long> readPids(final Process master) throws IOException
+    {
+        final String pidsLine = readLine(master, "PIDS ");
+        return Stream.of(pidsLine.substring("PIDS ".length()).trim().split(" "))
+            .map(Long::parseLong).collect(Collectors.toList());
     }
 
     private static List<String> javaCommand(final String mainClass, final String... args)
