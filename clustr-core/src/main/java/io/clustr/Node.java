@@ -65,6 +65,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
     private static final long KILL_REPORT_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int AGENT_STOP_TIMEOUT_MS = 10_000;
+    private static final int MAX_CONFIRMATION_ID_LENGTH = 65_534;
     private static final int SUBSCRIBER_SESSION_ID_OFFSET = 8;   // io.aeron.driver.status.StreamCounter key layout
     private static final int SUBSCRIBER_STREAM_ID_OFFSET = 12;
     private static final int AGENT_STOP_IN_SHUTDOWN_MS = 200;
@@ -159,8 +160,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
             controlPublisher = add(opened, new ControlPublisher(
                 aeron.addPublication(channel, ctx.controlStreamId())));
-            routes = add(opened, new Routes(
-                aeron, channel, ctx.publicStreamId(), ctx.confirmationStreamId(), ctx.privatePublicationCache()));
+            routes = add(opened, new Routes(aeron, channel, id, groupBytes, ctx.publicStreamId(),
+                ctx.confirmationStreamId(), ctx.privatePublicationCache()));
 
             final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
             if (parentPid > 0 && null == parent)
@@ -394,8 +395,20 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
         while (true)
         {
-            final Publication publication = routes.publication(channel);
-            final long result = offer(writer, publication, channel, buffer, offset, length);
+            final Publication publication;
+            final long result;
+            if (channel.kind() == Channel.Kind.CONFIRMATION)
+            {
+                publication = routes.confirmationPublication();
+                result = offerConfirmation(writer, publication, buffer, offset, length);
+            }
+            else
+            {
+                final Route route = routes.route(channel);
+                publication = route.publication;
+                result = offerData(writer, route, buffer, offset, length);
+            }
+
             if (result > 0 || isDelivered(channel, publication, result))
             {
                 return;
@@ -432,10 +445,17 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     {
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = FrameWriter.WRITERS.get();
-        final Publication publication = routes.publication(channel);
-        final long result = offer(writer, publication, channel, buffer, offset, length);
+        if (channel.kind() == Channel.Kind.CONFIRMATION)
+        {
+            final Publication publication = routes.confirmationPublication();
+            final long result = offerConfirmation(writer, publication, buffer, offset, length);
+            return result > 0 || isDelivered(channel, publication, result);
+        }
 
-        return result > 0 || isDelivered(channel, publication, result);
+        final Route route = routes.route(channel);
+        final long result = offerData(writer, route, buffer, offset, length);
+
+        return result > 0 || isDelivered(channel, route.publication, result);
     }
 
     /**
@@ -1139,36 +1159,34 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
     }
 
-    private long offer(
+    private long offerData(
+        final FrameWriter writer, final Route route, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > route.maxPayload)
+        {
+            throw new IllegalArgumentException("message of " + length + " bytes is too large: the largest is " +
+                route.maxPayload + " bytes with a term length of " + ctx.termLength() + " (raise " +
+                Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
+        }
+
+        return writer.offerData(route, buffer, offset, length);
+    }
+
+    private long offerConfirmation(
         final FrameWriter writer,
         final Publication publication,
-        final Channel channel,
         final DirectBuffer buffer,
         final int offset,
         final int length)
     {
-        if (channel.kind() == Channel.Kind.CONFIRMATION)
+        final int frameLength = FrameWriter.confirmationFrameLength(groupBytes.length, length);
+        if (length > MAX_CONFIRMATION_ID_LENGTH || frameLength > publication.maxMessageLength())
         {
-            final int frameLength = FrameWriter.confirmationFrameLength(groupBytes.length, length);
-            if (length > 65_534 || frameLength > publication.maxMessageLength())
-            {
-                throw new IllegalArgumentException("confirmation id of " + length + " bytes is too long: keep it " +
-                    "short, e.g. \"ready\"");
-            }
-            return writer.offerConfirmation(publication, id, groupBytes, buffer, offset, length);
+            throw new IllegalArgumentException("confirmation id of " + length + " bytes is too long: keep it " +
+                "short, e.g. \"ready\"");
         }
 
-        final byte[] target = channel.groupNameBytes();
-        final int frameLength = FrameWriter.dataFrameLength(groupBytes.length, null == target ? 0 : target.length,
-            length);
-        if (frameLength > publication.maxMessageLength())
-        {
-            throw new IllegalArgumentException("message of " + length + " bytes is too large: the largest is " +
-                (publication.maxMessageLength() - (frameLength - length)) + " bytes with a term length of " +
-                ctx.termLength() + " (raise " + Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
-        }
-
-        return writer.offerData(publication, id, groupBytes, target, buffer, offset, length);
+        return writer.offerConfirmation(publication, id, groupBytes, buffer, offset, length);
     }
 
     /**
