@@ -7,6 +7,7 @@ import io.clustr.codecs.DataEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,7 +15,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Encodes data and confirmation frames straight into a publication's log. One per publishing thread (publications
+ * Writes data and confirmation frames straight into a publication's log (data frames as the route's pre-encoded
+ * prefix, the payload length and the payload). One per publishing thread (publications
  * are thread-safe, encoders and claims are not), so publishing from any thread needs no lock and does not allocate.
  */
 final class FrameWriter
@@ -22,25 +24,17 @@ final class FrameWriter
     static final ThreadLocal<FrameWriter> WRITERS = ThreadLocal.withInitial(FrameWriter::new);
 
     private static final byte[] EMPTY = new byte[0];
-    private static final int DATA_FIXED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + DataEncoder.BLOCK_LENGTH +
-        DataEncoder.senderGroupHeaderLength() + DataEncoder.targetGroupHeaderLength() +
-        DataEncoder.payloadHeaderLength();
+    private static final int PAYLOAD_HEADER_LENGTH = DataEncoder.payloadHeaderLength();
     private static final int CONFIRMATION_FIXED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH +
         ConfirmationEncoder.BLOCK_LENGTH + ConfirmationEncoder.senderGroupHeaderLength() +
         ConfirmationEncoder.confirmationIdHeaderLength();
 
     private final BufferClaim bufferClaim = new BufferClaim();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final DataEncoder dataEncoder = new DataEncoder();
     private final ConfirmationEncoder confirmationEncoder = new ConfirmationEncoder();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(256);
     private final UnsafeBuffer arrayWrapper = new UnsafeBuffer(EMPTY);
     private final IdleStrategy retryIdleStrategy = new BackoffIdleStrategy(1, 10, 1_000, 1_000_000);
-
-    static int dataFrameLength(final int senderGroupLength, final int targetGroupLength, final int payloadLength)
-    {
-        return DATA_FIXED_LENGTH + senderGroupLength + targetGroupLength + payloadLength;
-    }
 
     static int confirmationFrameLength(final int senderGroupLength, final int idLength)
     {
@@ -66,44 +60,33 @@ final class FrameWriter
         retryIdleStrategy.idle();
     }
 
-    long offerData(
-        final Publication publication,
-        final long senderId,
-        final byte[] senderGroup,
-        final byte[] targetGroup,
-        final DirectBuffer payload,
-        final int offset,
-        final int length)
+    long offerData(final Route route, final DirectBuffer payload, final int offset, final int length)
     {
-        final byte[] target = null == targetGroup ? EMPTY : targetGroup;
-        final int frameLength = dataFrameLength(senderGroup.length, target.length, length);
+        final Publication publication = route.publication;
+        final int prefixLength = route.prefixLength;
 
-        if (frameLength <= publication.maxPayloadLength())
+        if (length <= route.maxClaimPayload)
         {
-            final long result = publication.tryClaim(frameLength, bufferClaim);
+            final long result = publication.tryClaim(prefixLength + PAYLOAD_HEADER_LENGTH + length, bufferClaim);
             if (result > 0)
             {
-                dataEncoder.wrapAndApplyHeader(bufferClaim.buffer(), bufferClaim.offset(), headerEncoder)
-                    .senderId(senderId)
-                    .putSenderGroup(senderGroup, 0, senderGroup.length)
-                    .putTargetGroup(target, 0, target.length)
-                    .putPayload(payload, offset, length);
+                final MutableDirectBuffer buffer = bufferClaim.buffer();
+                final int frameOffset = bufferClaim.offset();
+                buffer.putBytes(frameOffset, route.prefix, 0, prefixLength);
+                buffer.putInt(frameOffset + prefixLength, length, ByteOrder.LITTLE_ENDIAN);
+                buffer.putBytes(frameOffset + prefixLength + PAYLOAD_HEADER_LENGTH, payload, offset, length);
                 bufferClaim.commit();
             }
 
             return result;
         }
 
-        // Larger than one MTU: encode everything up to the payload in the scratch buffer and let the publication
-        // fragment header and payload together, still without copying the payload first.
-        dataEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
-            .senderId(senderId)
-            .putSenderGroup(senderGroup, 0, senderGroup.length)
-            .putTargetGroup(target, 0, target.length);
-        final int limit = dataEncoder.limit();
-        scratch.putInt(limit, length, ByteOrder.LITTLE_ENDIAN);
+        // Larger than one MTU: the prefix and length from the scratch buffer, the payload from the caller's buffer,
+        // fragmented by the publication, still without copying the payload first.
+        scratch.putBytes(0, route.prefix, 0, prefixLength);
+        scratch.putInt(prefixLength, length, ByteOrder.LITTLE_ENDIAN);
 
-        return publication.offer(scratch, 0, limit + DataEncoder.payloadHeaderLength(), payload, offset, length);
+        return publication.offer(scratch, 0, prefixLength + PAYLOAD_HEADER_LENGTH, payload, offset, length);
     }
 
     long offerConfirmation(

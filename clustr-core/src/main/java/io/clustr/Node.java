@@ -1,6 +1,7 @@
 package io.clustr;
 
 import io.aeron.Aeron;
+import io.aeron.AeronCounters;
 import io.aeron.Counter;
 import io.aeron.Publication;
 import io.aeron.exceptions.ConcurrentConcludeException;
@@ -18,8 +19,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CountedErrorHandler;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A process of a clustr cluster: the {@link Master} or a {@link Worker}.
@@ -62,6 +65,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
     private static final long KILL_REPORT_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int AGENT_STOP_TIMEOUT_MS = 10_000;
+    private static final int MAX_CONFIRMATION_ID_LENGTH = 65_534;
+    private static final int SUBSCRIBER_SESSION_ID_OFFSET = 8;   // io.aeron.driver.status.StreamCounter key layout
+    private static final int SUBSCRIBER_STREAM_ID_OFFSET = 12;
     private static final int AGENT_STOP_IN_SHUTDOWN_MS = 200;
 
     private final Context<?> ctx;
@@ -154,8 +160,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
             controlPublisher = add(opened, new ControlPublisher(
                 aeron.addPublication(channel, ctx.controlStreamId())));
-            routes = add(opened, new Routes(
-                aeron, channel, ctx.publicStreamId(), ctx.confirmationStreamId(), ctx.privatePublicationCache()));
+            routes = add(opened, new Routes(aeron, channel, id, groupBytes, ctx.publicStreamId(),
+                ctx.confirmationStreamId(), ctx.privatePublicationCache()));
 
             final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
             if (parentPid > 0 && null == parent)
@@ -389,8 +395,20 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
         while (true)
         {
-            final Publication publication = routes.publication(channel);
-            final long result = offer(writer, publication, channel, buffer, offset, length);
+            final Publication publication;
+            final long result;
+            if (channel.kind() == Channel.Kind.CONFIRMATION)
+            {
+                publication = routes.confirmationPublication();
+                result = offerConfirmation(writer, publication, buffer, offset, length);
+            }
+            else
+            {
+                final Route route = routes.route(channel);
+                publication = route.publication;
+                result = offerData(writer, route, buffer, offset, length);
+            }
+
             if (result > 0 || isDelivered(channel, publication, result))
             {
                 return;
@@ -427,10 +445,17 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     {
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = FrameWriter.WRITERS.get();
-        final Publication publication = routes.publication(channel);
-        final long result = offer(writer, publication, channel, buffer, offset, length);
+        if (channel.kind() == Channel.Kind.CONFIRMATION)
+        {
+            final Publication publication = routes.confirmationPublication();
+            final long result = offerConfirmation(writer, publication, buffer, offset, length);
+            return result > 0 || isDelivered(channel, publication, result);
+        }
 
-        return result > 0 || isDelivered(channel, publication, result);
+        final Route route = routes.route(channel);
+        final long result = offerData(writer, route, buffer, offset, length);
+
+        return result > 0 || isDelivered(channel, route.publication, result);
     }
 
     /**
@@ -977,7 +1002,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     private static List<String> childJvmArgs()
     {
-        final List<String> args = new ArrayList<>(Supervisor.Configuration.DEFAULT_JVM_ARGS);
+        final List<String> args = new ArrayList<>(Supervisor.Configuration.defaultJvmArgs());
         for (final String name : System.getProperties().stringPropertyNames())
         {
             if (name.startsWith("clustr."))
@@ -1009,11 +1034,16 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private void onChildForked(final ChildProcess child)
     {
         final WorkerHandle handle = handleFor(child);
+        notifyLifecycle((listener) -> listener.onFork(handle));
+    }
+
+    private void notifyLifecycle(final Consumer<LifecycleListener> event)
+    {
         for (final LifecycleListener listener : lifecycleListeners)
         {
             try
             {
-                listener.onFork(handle);
+                event.accept(listener);
             }
             catch (final Throwable ex)
             {
@@ -1039,17 +1069,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
 
         final WorkerHandle handle = handleFor(child);
-        for (final LifecycleListener listener : lifecycleListeners)
-        {
-            try
-            {
-                listener.onOnline(handle);
-            }
-            catch (final Throwable ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
+        notifyLifecycle((listener) -> listener.onOnline(handle));
     }
 
     private void onChildExited(final ChildProcess child, final ExitStatus status, final boolean willRespawn)
@@ -1059,34 +1079,14 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             child.id(), id, child.pid(), status.code(), status.signal(), willRespawn, status.reason());
 
         final WorkerHandle handle = handleFor(child);
-        for (final LifecycleListener listener : lifecycleListeners)
-        {
-            try
-            {
-                listener.onExit(handle, status, willRespawn);
-            }
-            catch (final Throwable ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
+        notifyLifecycle((listener) -> listener.onExit(handle, status, willRespawn));
         handles.remove(child.id());
     }
 
     private void onChildGaveUp(final ChildProcess lastIncarnation, final String reason)
     {
         final WorkerHandle handle = handleFor(lastIncarnation);
-        for (final LifecycleListener listener : lifecycleListeners)
-        {
-            try
-            {
-                listener.onRespawnGaveUp(handle, reason);
-            }
-            catch (final Throwable ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
+        notifyLifecycle((listener) -> listener.onRespawnGaveUp(handle, reason));
         handles.remove(lastIncarnation.id());
     }
 
@@ -1159,36 +1159,34 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
     }
 
-    private long offer(
+    private long offerData(
+        final FrameWriter writer, final Route route, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > route.maxPayload)
+        {
+            throw new IllegalArgumentException("message of " + length + " bytes is too large: the largest is " +
+                route.maxPayload + " bytes with a term length of " + ctx.termLength() + " (raise " +
+                Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
+        }
+
+        return writer.offerData(route, buffer, offset, length);
+    }
+
+    private long offerConfirmation(
         final FrameWriter writer,
         final Publication publication,
-        final Channel channel,
         final DirectBuffer buffer,
         final int offset,
         final int length)
     {
-        if (channel.kind() == Channel.Kind.CONFIRMATION)
+        final int frameLength = FrameWriter.confirmationFrameLength(groupBytes.length, length);
+        if (length > MAX_CONFIRMATION_ID_LENGTH || frameLength > publication.maxMessageLength())
         {
-            final int frameLength = FrameWriter.confirmationFrameLength(groupBytes.length, length);
-            if (length > 65_534 || frameLength > publication.maxMessageLength())
-            {
-                throw new IllegalArgumentException("confirmation id of " + length + " bytes is too long: keep it " +
-                    "short, e.g. \"ready\"");
-            }
-            return writer.offerConfirmation(publication, id, groupBytes, buffer, offset, length);
+            throw new IllegalArgumentException("confirmation id of " + length + " bytes is too long: keep it " +
+                "short, e.g. \"ready\"");
         }
 
-        final byte[] target = channel.groupNameBytes();
-        final int frameLength = FrameWriter.dataFrameLength(groupBytes.length, null == target ? 0 : target.length,
-            length);
-        if (frameLength > publication.maxMessageLength())
-        {
-            throw new IllegalArgumentException("message of " + length + " bytes is too large: the largest is " +
-                (publication.maxMessageLength() - (frameLength - length)) + " bytes with a term length of " +
-                ctx.termLength() + " (raise " + Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
-        }
-
-        return writer.offerData(publication, id, groupBytes, target, buffer, offset, length);
+        return writer.offerConfirmation(publication, id, groupBytes, buffer, offset, length);
     }
 
     /**
@@ -1203,7 +1201,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             {
                 case PUBLIC:
                 case GROUP:
-                    return true;
+                    // Nobody subscribes: delivered to nobody. But a publication the driver has only just created
+                    // reports NOT_CONNECTED until its next duty cycle, even when subscribers exist: retry then.
+                    return !hasSubscribers(publication);
 
                 case PRIVATE:
                 {
@@ -1233,6 +1233,34 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             routes.evict(channel, publication);
             CloseHelper.quietClose(publication);
             return false;
+        }
+
+        return false;
+    }
+
+    private boolean hasSubscribers(final Publication publication)
+    {
+        final CountersReader counters = aeron.countersReader();
+        final AtomicBuffer metaData = counters.metaDataBuffer();
+        final int sessionId = publication.sessionId();
+        final int streamId = publication.streamId();
+        for (int counterId = 0, max = counters.maxCounterId(); counterId <= max; counterId++)
+        {
+            final int state = counters.getCounterState(counterId);
+            if (CountersReader.RECORD_UNUSED == state)
+            {
+                break;
+            }
+            if (CountersReader.RECORD_ALLOCATED == state &&
+                counters.getCounterTypeId(counterId) == AeronCounters.DRIVER_SUBSCRIBER_POSITION_TYPE_ID)
+            {
+                final int keyOffset = CountersReader.metaDataOffset(counterId) + CountersReader.KEY_OFFSET;
+                if (metaData.getInt(keyOffset + SUBSCRIBER_SESSION_ID_OFFSET) == sessionId &&
+                    metaData.getInt(keyOffset + SUBSCRIBER_STREAM_ID_OFFSET) == streamId)
+                {
+                    return true;
+                }
+            }
         }
 
         return false;

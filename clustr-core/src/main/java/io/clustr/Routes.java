@@ -20,49 +20,58 @@ final class Routes implements AutoCloseable
 {
     private final Aeron aeron;
     private final String channel;
+    private final long senderId;
+    private final byte[] senderGroup;
     private final int privateCacheSize;
-    private final Publication publicPublication;
+    private final Route publicRoute;
     private final Publication confirmationPublication;
     private final ArrayDeque<Long> privateOrder = new ArrayDeque<>();
-    private volatile Long2ObjectHashMap<Publication> privateById = new Long2ObjectHashMap<>();
-    private volatile Map<String, Publication> groupByName = new HashMap<>();
+    private volatile Long2ObjectHashMap<Route> privateById = new Long2ObjectHashMap<>();
+    private volatile Map<String, Route> groupByName = new HashMap<>();
     private boolean isClosed;
 
     Routes(
         final Aeron aeron,
         final String channel,
+        final long senderId,
+        final byte[] senderGroup,
         final int publicStreamId,
         final int confirmationStreamId,
         final int privateCacheSize)
     {
         this.aeron = aeron;
         this.channel = channel;
+        this.senderId = senderId;
+        this.senderGroup = senderGroup;
         this.privateCacheSize = privateCacheSize;
-        this.publicPublication = aeron.addPublication(channel, publicStreamId);
+        this.publicRoute = new Route(aeron.addPublication(channel, publicStreamId), senderId, senderGroup, null);
         this.confirmationPublication = aeron.addPublication(channel, confirmationStreamId);
     }
 
-    Publication publication(final Channel target)
+    /**
+     * The route of a public, group or private channel, added on first use.
+     */
+    Route route(final Channel target)
     {
         switch (target.kind())
         {
             case PUBLIC:
-                return publicPublication;
-
-            case CONFIRMATION:
-                return confirmationPublication;
+                return publicRoute;
 
             case GROUP:
             {
-                final Publication publication = groupByName.get(target.groupName());
-                return null != publication ? publication : addGroup(target.groupName());
+                final Route route = groupByName.get(target.groupName());
+                return null != route ? route : addGroup(target);
+            }
+
+            case PRIVATE:
+            {
+                final Route route = privateById.get(target.workerId());
+                return null != route ? route : addPrivate(target.workerId());
             }
 
             default:
-            {
-                final Publication publication = privateById.get(target.workerId());
-                return null != publication ? publication : addPrivate(target.workerId());
-            }
+                throw new IllegalArgumentException(target + " has no data route");
         }
     }
 
@@ -78,16 +87,19 @@ final class Routes implements AutoCloseable
     {
         if (target.kind() == Channel.Kind.GROUP)
         {
-            if (groupByName.get(target.groupName()) == publication)
+            final Route route = groupByName.get(target.groupName());
+            if (null != route && route.publication == publication)
             {
-                final Map<String, Publication> copy = new HashMap<>(groupByName);
+                final Map<String, Route> copy = new HashMap<>(groupByName);
                 copy.remove(target.groupName());
                 groupByName = copy;
+                CloseHelper.quietClose(publication);
             }
         }
         else if (target.kind() == Channel.Kind.PRIVATE)
         {
-            if (privateById.get(target.workerId()) == publication)
+            final Route route = privateById.get(target.workerId());
+            if (null != route && route.publication == publication)
             {
                 removePrivate(target.workerId());
             }
@@ -107,47 +119,58 @@ final class Routes implements AutoCloseable
 
     private void removePrivate(final long workerId)
     {
-        final Long2ObjectHashMap<Publication> copy = new Long2ObjectHashMap<>(privateById);
-        final Publication removed = copy.remove(workerId);
+        final Long2ObjectHashMap<Route> copy = new Long2ObjectHashMap<>(privateById);
+        final Route removed = copy.remove(workerId);
         privateById = copy;
         privateOrder.remove(workerId);
-        CloseHelper.quietClose(removed);
+        if (null != removed)
+        {
+            CloseHelper.quietClose(removed.publication);
+        }
     }
 
-    private synchronized Publication addGroup(final String groupName)
+    private synchronized Route addGroup(final Channel target)
     {
         checkOpen();
-        Publication publication = groupByName.get(groupName);
-        if (null == publication)
+        Route route = groupByName.get(target.groupName());
+        if (null == route)
         {
-            publication = aeron.addPublication(channel, Configuration.groupStreamId(groupName));
-            final Map<String, Publication> copy = new HashMap<>(groupByName);
-            copy.put(groupName, publication);
+            route = new Route(
+                aeron.addPublication(channel, Configuration.groupStreamId(target.groupName())),
+                senderId,
+                senderGroup,
+                target.groupNameBytes());
+            final Map<String, Route> copy = new HashMap<>(groupByName);
+            copy.put(target.groupName(), route);
             groupByName = copy;
         }
 
-        return publication;
+        return route;
     }
 
-    private synchronized Publication addPrivate(final long workerId)
+    private synchronized Route addPrivate(final long workerId)
     {
         checkOpen();
-        Publication publication = privateById.get(workerId);
-        if (null == publication)
+        Route route = privateById.get(workerId);
+        if (null == route)
         {
-            publication = aeron.addPublication(channel, Configuration.privateStreamId(workerId));
-            final Long2ObjectHashMap<Publication> copy = new Long2ObjectHashMap<>(privateById);
-            copy.put(workerId, publication);
+            route = new Route(
+                aeron.addPublication(channel, Configuration.privateStreamId(workerId)), senderId, senderGroup, null);
+            final Long2ObjectHashMap<Route> copy = new Long2ObjectHashMap<>(privateById);
+            copy.put(workerId, route);
             privateOrder.addLast(workerId);
             while (privateOrder.size() > privateCacheSize)
             {
-                final long oldest = privateOrder.removeFirst();
-                CloseHelper.quietClose(copy.remove(oldest));
+                final Route oldest = copy.remove((long)privateOrder.removeFirst());
+                if (null != oldest)
+                {
+                    CloseHelper.quietClose(oldest.publication);
+                }
             }
             privateById = copy;
         }
 
-        return publication;
+        return route;
     }
 
     private void checkOpen()
@@ -163,12 +186,12 @@ final class Routes implements AutoCloseable
         if (!isClosed)
         {
             isClosed = true;
-            privateById.values().forEach(CloseHelper::quietClose);
-            groupByName.values().forEach(CloseHelper::quietClose);
+            privateById.values().forEach((route) -> CloseHelper.quietClose(route.publication));
+            groupByName.values().forEach((route) -> CloseHelper.quietClose(route.publication));
             privateById = new Long2ObjectHashMap<>();
             groupByName = new HashMap<>();
             privateOrder.clear();
-            CloseHelper.quietCloseAll(publicPublication, confirmationPublication);
+            CloseHelper.quietCloseAll(publicRoute.publication, confirmationPublication);
         }
     }
 }

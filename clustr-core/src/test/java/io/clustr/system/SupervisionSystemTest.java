@@ -235,15 +235,11 @@ class SupervisionSystemTest
     void shouldLeaveNoWorkerBehindWhenTheMasterIsKilled() throws Exception
     {
         final String dir = "/dev/shm/clustr-test-orphans-" + ProcessHandle.current().pid();
-        final Process master = new ProcessBuilder(javaCommand(TestMaster.class.getName(), dir, "3"))
-            .redirectErrorStream(true)
-            .start();
+        final Process master = startTestMaster(dir, 3);
         try
         {
-            final String pidsLine = readLine(master, "PIDS ");
-            final List<Long> pids = Stream.of(pidsLine.substring("PIDS ".length()).trim().split(" "))
-                .map(Long::parseLong).collect(Collectors.toList());
-            assertEquals(4, pids.size(), pidsLine);
+            final List<Long> pids = readPids(master);
+            assertEquals(4, pids.size(), pids.toString());
             pids.forEach((pid) -> assertTrue(ProcessHandle.of(pid).isPresent(), "running: " + pid));
 
             master.destroyForcibly();
@@ -258,6 +254,44 @@ class SupervisionSystemTest
                     .orElse(false)).collect(Collectors.toList());
             }
             assertEquals(Collections.emptyList(), alive, "workers alive 5 s after the master was SIGKILLed");
+        }
+        finally
+        {
+            master.destroyForcibly();
+            master.waitFor(10, TimeUnit.SECONDS);
+            deleteRecursively(Path.of(dir));
+        }
+    }
+
+    @Test
+    void shouldLetAWorkerStartedByHandKillTheMaster() throws Exception
+    {
+        final String dir = "/dev/shm/clustr-test-killmaster-" + ProcessHandle.current().pid();
+        final Process master = startTestMaster(dir, 2);
+        try
+        {
+            final List<Long> pids = readPids(master);
+
+            try (io.clustr.Worker byHand = io.clustr.Worker.create(
+                io.clustr.Options.group("ops"), io.clustr.Options.aeronDirectory(dir)))
+            {
+                assertEquals(master.pid(), byHand.masterPid());
+                assertEquals(2, byHand.workers().stream().filter((w) -> w.parentId() == 0).count(),
+                    "the join ack brought the master's view: " + byHand.workers());
+                byHand.killWorker(0, 7);
+                assertTrue(master.waitFor(20, TimeUnit.SECONDS), "master exited");
+                assertEquals(7, master.exitValue());
+            }
+
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pids.stream().anyMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) &&
+                System.nanoTime() < deadlineNs)
+            {
+                ClusterFixture.sleep(50);
+            }
+            pids.forEach((pid) -> assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                "child " + pid + " outlived the killed master"));
+            assertFalse(Files.exists(Path.of(dir)), "a master that exits cleanly deletes its driver directory");
         }
         finally
         {
@@ -292,6 +326,20 @@ class SupervisionSystemTest
         }
 
         return result;
+    }
+
+    private static Process startTestMaster(final String dir, final int workers) throws IOException
+    {
+        return new ProcessBuilder(javaCommand(TestMaster.class.getName(), dir, Integer.toString(workers)))
+            .redirectErrorStream(true)
+            .start();
+    }
+
+    private static List<Long> readPids(final Process master) throws IOException
+    {
+        final String pidsLine = readLine(master, "PIDS ");
+        return Stream.of(pidsLine.substring("PIDS ".length()).trim().split(" "))
+            .map(Long::parseLong).collect(Collectors.toList());
     }
 
     private static List<String> javaCommand(final String mainClass, final String... args)

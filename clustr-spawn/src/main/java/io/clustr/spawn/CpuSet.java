@@ -11,8 +11,8 @@ import java.util.List;
  * An immutable, sorted set of CPU ids, as the Linux kernel numbers them.
  * <p>
  * The text form is the kernel's list format ({@code "0-2,4"}), the one {@code taskset -c} takes and
- * {@code /proc/<pid>/status} shows as {@code Cpus_allowed_list}. The hex mask form is the one Java-Thread-Affinity reads
- * from {@code -Daffinity.reserved}.
+ * {@code /proc/<pid>/status} shows as {@code Cpus_allowed_list}. The hex mask form is the one Java-Thread-Affinity
+ * reads from {@code -Daffinity.reserved}.
  */
 public final class CpuSet
 {

@@ -49,7 +49,8 @@ public final class ExitStatus
     }
 
     /**
-     * An exit status as another process reported it, with its reason text as that process wrote it.
+     * An exit status as another process reported it (a worker's parent, in an exit notice), keeping the reason text
+     * as that process wrote it.
      *
      * @param code   the exit code.
      * @param signal the signal that killed the process, or 0.
@@ -99,7 +100,8 @@ public final class ExitStatus
      * @param lastErrorLines the last lines of its stderr.
      * @return the exit status.
      */
-    static ExitStatus fromExitValue(final int exitValue, final boolean exitedByItself, final List<String> lastErrorLines)
+    static ExitStatus fromExitValue(
+        final int exitValue, final boolean exitedByItself, final List<String> lastErrorLines)
     {
         final int signal = !exitedByItself && exitValue > 128 && exitValue <= 128 + MAX_SIGNAL ? exitValue - 128 : 0;
 

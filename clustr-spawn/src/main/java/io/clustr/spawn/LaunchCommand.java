@@ -11,7 +11,8 @@ import java.util.Map;
  * Builds the command line of a child:
  * {@code [setpriv --pdeathsig TERM --] [taskset -c <cpus>] <java> <defaultJvmArgs> [-Daffinity.reserved=<mask>]
  * <spec.jvmArgs> -cp <classPath> <mainClass> <spec.args>}, or the spec's command in place of the java part.
- * Both wrappers exec the next program, so the child's pid is the pid of the JVM (or command) itself.
+ * Both wrappers exec the next program, so the child's pid is the pid of the JVM (or command) itself. A default
+ * initial heap size is left out when the spec's JVM arguments size the heap.
  */
 final class LaunchCommand
 {
@@ -58,7 +59,14 @@ final class LaunchCommand
         else
         {
             cmd.add(javaExecutable);
-            cmd.addAll(defaultJvmArgs);
+            final boolean specSizesHeap = setsHeapSize(spec.jvmArgs());
+            for (final String arg : defaultJvmArgs)
+            {
+                if (!(specSizesHeap && isInitialHeapSize(arg)))
+                {
+                    cmd.add(arg);
+                }
+            }
             if (!cpus.isEmpty() && cpus.toArray()[cpus.size() - 1] < AFFINITY_RESERVED_CPU_LIMIT)
             {
                 cmd.add("-D" + AFFINITY_RESERVED_PROP + "=" + cpus.toHexMask());
@@ -72,6 +80,28 @@ final class LaunchCommand
         cmd.addAll(spec.args());
 
         return cmd;
+    }
+
+    /**
+     * A default initial heap ({@code -Xms16m}) gives way when the spec sizes the heap itself: with {@code -Xmx8m} it
+     * would stop the JVM from starting ("Initial heap size set to a larger value than the maximum heap size").
+     */
+    private static boolean setsHeapSize(final List<String> jvmArgs)
+    {
+        for (final String arg : jvmArgs)
+        {
+            if (isInitialHeapSize(arg) || arg.startsWith("-Xmx") || arg.startsWith("-XX:MaxHeapSize="))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static boolean isInitialHeapSize(final String arg)
+    {
+        return arg.startsWith("-Xms") || arg.startsWith("-XX:InitialHeapSize=");
     }
 
     static String javaExecutable(final String javaHome)

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Drains one stream of a child on a daemon thread of its own, line by line: each line goes to a sink (with a prefix)
- * and the last few non-blank ones are kept for {@link ExitStatus#reason()}. Lines longer than {@link #MAX_LINE_BYTES} are cut into
- * pieces so a child that never writes a newline cannot exhaust the parent's memory.
+ * and the last few non-blank ones are kept for {@link ExitStatus#reason()}. Lines longer than {@link #MAX_LINE_BYTES}
+ * are cut into pieces so a child that never writes a newline cannot exhaust the parent's memory.
  */
 final class OutputPump implements Runnable
 {

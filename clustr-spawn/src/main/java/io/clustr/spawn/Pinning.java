@@ -140,11 +140,13 @@ public final class Pinning
             this.lock = lock;
         }
 
+        @Override
         public int cpuId()
         {
             return closed.get() ? -1 : lock.cpuId();
         }
 
+        @Override
         public void close()
         {
             if (closed.compareAndSet(false, true))
@@ -160,6 +162,7 @@ public final class Pinning
             }
         }
 
+        @Override
         public String toString()
         {
             return "PinnedThread{cpu=" + cpuId() + "}";
@@ -168,15 +171,18 @@ public final class Pinning
 
     private static final class NotPinned implements PinnedThread
     {
+        @Override
         public int cpuId()
         {
             return -1;
         }
 
+        @Override
         public void close()
         {
         }
 
+        @Override
         public String toString()
         {
             return "PinnedThread{not pinned}";

@@ -1,5 +1,6 @@
 package io.clustr.spawn;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.function.LongSupplier;
 
@@ -26,10 +27,10 @@ final class RespawnThrottle
     {
         this.policy = policy;
         this.nanoClock = nanoClock;
-        this.minIntervalNs = policy.minInterval().toNanos();
-        this.maxBackoffNs = policy.maxBackoff().toNanos();
-        this.stableAfterNs = policy.stableAfter().toNanos();
-        this.crashLoopWindowNs = policy.crashLoopWindow().toNanos();
+        this.minIntervalNs = toNanos(policy.minInterval());
+        this.maxBackoffNs = toNanos(policy.maxBackoff());
+        this.stableAfterNs = toNanos(policy.stableAfter());
+        this.crashLoopWindowNs = toNanos(policy.crashLoopWindow());
     }
 
     /**
@@ -73,9 +74,10 @@ final class RespawnThrottle
         }
 
         final long backoffNs = 0 == consecutiveEarlyDeaths ? 0 : backoffNs(consecutiveEarlyDeaths);
-        final long nextForkNs = Math.max(forked ? lastForkNs + minIntervalNs : nowNs, nowNs + backoffNs);
+        final long sinceForkNs = forked ? nowNs - lastForkNs : Long.MAX_VALUE;
+        final long intervalDelayNs = sinceForkNs >= minIntervalNs ? 0 : minIntervalNs - sinceForkNs;
 
-        return Math.max(0, nextForkNs - nowNs);
+        return Math.max(intervalDelayNs, backoffNs);
     }
 
     /**
@@ -107,6 +109,18 @@ final class RespawnThrottle
     {
         return "crash loop: " + deathTimesNs.size() + " deaths within " + policy.crashLoopWindow().toMillis() +
             " ms (budget " + policy.crashLoopDeaths() + "), not respawning any more";
+    }
+
+    private static long toNanos(final Duration duration)
+    {
+        try
+        {
+            return duration.toNanos();
+        }
+        catch (final ArithmeticException ex)
+        {
+            return Long.MAX_VALUE;
+        }
     }
 
     private long backoffNs(final int k)

@@ -79,7 +79,8 @@ public final class Supervisor implements AutoCloseable
         ctx.conclude();
         this.ctx = ctx;
         this.javaExecutable = LaunchCommand.javaExecutable(ctx.javaHome());
-        this.setprivPath = ctx.parentDeathSignal() ? LaunchCommand.findExecutable("setpriv", System.getenv("PATH")) : null;
+        this.setprivPath = ctx.parentDeathSignal() ?
+            LaunchCommand.findExecutable("setpriv", System.getenv("PATH")) : null;
         this.tasksetPath = LaunchCommand.findExecutable("taskset", System.getenv("PATH"));
 
         final Thread[] created = new Thread[1];
@@ -303,14 +304,7 @@ public final class Supervisor implements AutoCloseable
     {
         if (closed.compareAndSet(false, true))
         {
-            try
-            {
-                runOnSupervisor(this::onClose);
-            }
-            catch (final IllegalStateException ignore)
-            {
-                // the supervisor thread has already gone
-            }
+            runOnSupervisor(this::onClose);
         }
 
         if (Thread.currentThread() == thread)
@@ -355,9 +349,10 @@ public final class Supervisor implements AutoCloseable
         final CpuSet missing = allowed.missingFrom(spec.cpus());
         if (!missing.isEmpty())
         {
+            final String what = 1 == missing.size() ?
+                "cpu " + missing.toList() + " is not" : "cpus " + missing.toList() + " are not";
             throw new IllegalArgumentException(
-                (1 == missing.size() ? "cpu " + missing.toList() + " is not" : "cpus " + missing.toList() + " are not") +
-                " available: this machine's CPUs are " + allowed.toList() + " (spec " + spec.name() + ")");
+                what + " available: this machine's CPUs are " + allowed.toList() + " (spec " + spec.name() + ")");
         }
 
         if (spec.isCommand())
@@ -529,8 +524,7 @@ public final class Supervisor implements AutoCloseable
 
         final boolean exitedByItself = Child.NO_EXPECTED_CODE != child.expectedCode &&
             exitValue == child.expectedCode && !child.forceKilled;
-        final ExitStatus status = ExitStatus.fromExitValue(
-            exitValue, exitedByItself, 0 == exitValue ? List.of() : child.stderrTail());
+        final ExitStatus status = ExitStatus.fromExitValue(exitValue, exitedByItself, child.stderrTail());
         child.markExited(status, System.nanoTime());
         liveChildren--;
 
@@ -764,13 +758,29 @@ public final class Supervisor implements AutoCloseable
         }
     }
 
+    /**
+     * Run a task on the supervisor thread and wait for it; once the supervisor thread has stopped (closed, every child
+     * exited) there is nothing left to act on and the task is dropped.
+     */
     private void runOnSupervisor(final Runnable task)
     {
-        callOnSupervisor(() ->
+        if (executor.isShutdown() && Thread.currentThread() != thread)
         {
-            task.run();
-            return null;
-        });
+            return;
+        }
+
+        try
+        {
+            callOnSupervisor(() ->
+            {
+                task.run();
+                return null;
+            });
+        }
+        catch (final ClosedException ignore)
+        {
+            // closed meanwhile: every child has exited
+        }
     }
 
     private <T> T callOnSupervisor(final Supplier<T> task)
@@ -787,7 +797,7 @@ public final class Supervisor implements AutoCloseable
         }
         catch (final RejectedExecutionException ex)
         {
-            throw new IllegalStateException("supervisor is closed", ex);
+            throw new ClosedException();
         }
 
         boolean interrupted = false;
@@ -858,6 +868,16 @@ public final class Supervisor implements AutoCloseable
         catch (final IOException ignore)
         {
             // the child reads end-of-file on stdin either way
+        }
+    }
+
+    private static final class ClosedException extends IllegalStateException
+    {
+        private static final long serialVersionUID = 1L;
+
+        ClosedException()
+        {
+            super("supervisor is closed: it spawns nothing more");
         }
     }
 
@@ -1260,9 +1280,12 @@ public final class Supervisor implements AutoCloseable
          *     <li>{@code -XX:+UseSerialGC}: no parallel GC worker threads (fewer threads fighting for few cores);</li>
          *     <li>{@code -Xms16m}: start with a small heap instead of 1/64 of the machine's memory, so the young
          *     generation, and the resident memory it touches before the first collection, stays small (the heap
-         *     still grows to the usual maximum);</li>
+         *     still grows to the usual maximum; left out when a spec's own JVM arguments size the heap, so
+         *     {@code jvmArgs("-Xmx8m")} works);</li>
          *     <li>{@code -XX:-UsePerfData}: no {@code /tmp/hsperfdata_<user>/<pid>} file, which a SIGKILLed child
          *     would leave behind, and a slightly faster start ({@code jcmd <pid>} still works).</li>
+         *     <li>{@code -Djava.util.logging.SimpleFormatter.format=...}: platform log records (System.Logger, JUL)
+         *     on one line, so each forwarded line carries its child's prefix.</li>
          * </ul>
          * Measured on a 2-core machine (JDK 17, a child that loads the affinity library, allocates 300 MB of garbage
          * and keeps 100k strings): resident memory 64 MB with the add-opens alone, 52 MB with these flags; 19 threads
@@ -1273,6 +1296,7 @@ public final class Supervisor implements AutoCloseable
             "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens=java.base/java.util.zip=ALL-UNNAMED",
+            "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
             "-XX:+UseSerialGC",
             "-Xms16m",
             "-XX:-UsePerfData");

@@ -1,0 +1,92 @@
+package io.clustr.examples;
+
+import io.clustr.examples.demo.DemoMaster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the demo cluster as a newcomer does with {@code ./demo}: a master JVM that spawns three worker JVMs, messages
+ * them, kills one and exits by itself, leaving nothing behind.
+ */
+@Timeout(120)
+class DemoSystemTest
+{
+    @Test
+    void shouldRunTheDemoToTheEndAndLeaveNothingBehind() throws IOException, InterruptedException
+    {
+        final Path output = Files.createTempFile("clustr-demo", ".log");
+        final Process demo = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+            "-XX:+UseSerialGC",
+            "-cp", System.getProperty("java.class.path"),
+            DemoMaster.class.getName())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+        try
+        {
+            assertTrue(demo.waitFor(90, TimeUnit.SECONDS), "the demo exits by itself");
+            final String log = Files.readString(output, StandardCharsets.UTF_8);
+            assertEquals(0, demo.exitValue(), log);
+
+            for (final String expected : List.of(
+                "3 workers confirmed ready",
+                "public from 0: hello everyone",
+                "group web from 0: hello web workers",
+                "private from 0: hello cache, from the master",
+                "cache answered user:42",
+                "it exited with 42",
+                "(respawned)",
+                "[master] done"))
+            {
+                assertTrue(log.contains(expected), "missing '" + expected + "' in:\n" + log);
+            }
+            assertEquals(3, count(log, "public from 0: hello everyone"), log);
+            assertEquals(2, count(log, "group web from 0: hello web workers"), log);
+
+            final Matcher dir = Pattern.compile("media driver in (\\S+)").matcher(log);
+            assertTrue(dir.find(), log);
+            assertFalse(Files.exists(Path.of(dir.group(1))), "driver directory left behind: " + dir.group(1));
+
+            final Matcher pids = Pattern.compile("\\[\\w+#\\d+ (\\d+)\\]").matcher(log);
+            while (pids.find())
+            {
+                final long pid = Long.parseLong(pids.group(1));
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                    "worker " + pid + " outlived the demo");
+            }
+        }
+        finally
+        {
+            demo.destroyForcibly();
+            demo.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static int count(final String text, final String fragment)
+    {
+        int count = 0;
+        for (int i = text.indexOf(fragment); i >= 0; i = text.indexOf(fragment, i + 1))
+        {
+            count++;
+        }
+        return count;
+    }
+}
