@@ -48,6 +48,7 @@ public final class DriverMain
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             MediaDriver driver = MediaDriver.launch(ctx))
         {
+            System.out.println(BenchLine.format("bench", "driver", "dir", driver.aeronDirectoryName()));
             System.out.println(BenchLine.READY);
             barrier.await();
         }
