@@ -3,6 +3,7 @@ package io.clustr.bench;
 import io.clustr.bench.workload.BenchLine;
 
 import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ final class NodeSuite
 
     void run()
     {
-        if (null == ctx.node || ctx.node.isEmpty() || !Files.isExecutable(java.nio.file.Paths.get(ctx.node)))
+        if (null == ctx.node || ctx.node.isEmpty() || !Files.isExecutable(Paths.get(ctx.node)))
         {
             ctx.results.skip(SYSTEM, "node is not installed (give --node /path/to/node)");
             return;

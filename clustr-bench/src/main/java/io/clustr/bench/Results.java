@@ -2,7 +2,10 @@ package io.clustr.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Every result of a run, printed as it is added; lookups give later systems their baselines (raw Aeron, Redis,
@@ -56,7 +59,7 @@ public final class Results
      */
     public void addBestOf(final List<Results> rounds)
     {
-        final java.util.Map<String, List<Result>> byIdentity = new java.util.LinkedHashMap<>();
+        final Map<String, List<Result>> byIdentity = new LinkedHashMap<>();
         for (final Results round : rounds)
         {
             for (final Result result : round.results)
@@ -75,7 +78,7 @@ public final class Results
             {
                 final double value = candidate.value(figure);
                 all.append(all.length() > 0 ? "," : "").append(
-                    String.format(java.util.Locale.ROOT, isRtt ? "%.2f" : "%.0f", value));
+                    String.format(Locale.ROOT, isRtt ? "%.2f" : "%.0f", value));
                 if (isRtt ? value < best.value(figure) : value > best.value(figure))
                 {
                     best = candidate;

@@ -2,17 +2,17 @@ package io.clustr.bench.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.aeron.logbuffer.BufferClaim;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
-import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.MessageSink;
+import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.ThroughputPublisher;
-import io.aeron.logbuffer.BufferClaim;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
-
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +34,7 @@ public final class AeronPublisherMain
      */
     public static final int FRAME_PAYLOAD_OFFSET = 8 + 8 + 1 + 9 + 1 + 4;
 
-    private static final byte[] SENDER_GROUP = "bench-pub".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SENDER_GROUP = "bench-pub".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TARGET_GROUP = new byte[0];
 
     private AeronPublisherMain()

@@ -12,7 +12,7 @@ public final class ThroughputReceiver
     private long count;
     private long warmupCount;
     private long startNs;
-    private boolean done;
+    private volatile boolean done;
 
     /**
      * Create a receiver.
