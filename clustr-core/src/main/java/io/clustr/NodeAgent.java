@@ -28,9 +28,9 @@ final class NodeAgent implements Agent, ControlListener
     private final String roleName;
     private final AgentInvoker conductorInvoker;
     private final ControlAdapter controlAdapter;
-    private final DataAdapter publicAdapter;
     private final DataAdapter privateAdapter;
-    private final DataAdapter groupAdapter;
+    private volatile DataAdapter publicAdapter;
+    private volatile DataAdapter groupAdapter;
     private final ConfirmationAdapter confirmationAdapter;
     private final AtomicCounter messagesReceived;
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
@@ -45,9 +45,7 @@ final class NodeAgent implements Agent, ControlListener
         final String roleName,
         final Aeron aeron,
         final ControlAdapter controlAdapter,
-        final DataAdapter publicAdapter,
         final DataAdapter privateAdapter,
-        final DataAdapter groupAdapter,
         final ConfirmationAdapter confirmationAdapter,
         final AtomicCounter messagesReceived,
         final ProcessHandle parent)
@@ -56,12 +54,27 @@ final class NodeAgent implements Agent, ControlListener
         this.roleName = roleName;
         this.conductorInvoker = aeron.conductorAgentInvoker();
         this.controlAdapter = controlAdapter;
-        this.publicAdapter = publicAdapter;
         this.privateAdapter = privateAdapter;
-        this.groupAdapter = groupAdapter;
         this.confirmationAdapter = confirmationAdapter;
         this.messagesReceived = messagesReceived;
         this.parent = parent;
+    }
+
+    /**
+     * Start polling the public stream: a node subscribes to it only once it has a public handler, so nodes that do
+     * not listen never slow down its publishers.
+     */
+    void publicAdapter(final DataAdapter adapter)
+    {
+        publicAdapter = adapter;
+    }
+
+    /**
+     * Start polling the node's group stream, once it has a group handler.
+     */
+    void groupAdapter(final DataAdapter adapter)
+    {
+        groupAdapter = adapter;
     }
 
     /**
@@ -84,8 +97,13 @@ final class NodeAgent implements Agent, ControlListener
         }
 
         workCount += controlAdapter.poll();
-        workCount += publicAdapter.poll();
         workCount += privateAdapter.poll();
+        final DataAdapter publicAdapter = this.publicAdapter;
+        if (null != publicAdapter)
+        {
+            workCount += publicAdapter.poll();
+        }
+        final DataAdapter groupAdapter = this.groupAdapter;
         if (null != groupAdapter)
         {
             workCount += groupAdapter.poll();
@@ -124,7 +142,13 @@ final class NodeAgent implements Agent, ControlListener
 
     private void flushReceived()
     {
-        long delivered = publicAdapter.takeDelivered() + privateAdapter.takeDelivered();
+        long delivered = privateAdapter.takeDelivered();
+        final DataAdapter publicAdapter = this.publicAdapter;
+        if (null != publicAdapter)
+        {
+            delivered += publicAdapter.takeDelivered();
+        }
+        final DataAdapter groupAdapter = this.groupAdapter;
         if (null != groupAdapter)
         {
             delivered += groupAdapter.takeDelivered();
