@@ -14,15 +14,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The duty cycle of a node: one thread that invokes the Aeron client conductor, polls every subscription, runs the
- * user's handlers, keeps the membership view, acts on control frames and runs commands handed over by other threads
- * (supervisor events). Slow work (join retries, parent and driver liveness, kill deadlines) runs on a 100 ms tick.
+ * The duty cycle of a node: one thread that polls the data subscriptions and runs the user's handlers every cycle,
+ * and as housekeeping polls the control stream (membership, kill), runs commands handed over by other threads
+ * (supervisor events) and invokes the Aeron client conductor. Slow work (join retries, parent and driver liveness,
+ * kill deadlines) runs on a 100 ms tick.
  */
 final class NodeAgent implements Agent, ControlListener
 {
     private static final long SLOW_TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long CONDUCTOR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long JOIN_RESEND_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int HOUSEKEEPING_IDLE_CYCLES = 16;
+    private static final int HOUSEKEEPING_STRIDE_MASK = 15;
 
     private final Node node;
     private final String roleName;
@@ -35,6 +38,8 @@ final class NodeAgent implements Agent, ControlListener
     private final AtomicCounter messagesReceived;
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
     private final ProcessHandle parent;
+    private long cycles;
+    private int idleCycles;
     private long nextSlowTickNs;
     private long nextConductorNs;
     private long nextJoinNs;
@@ -87,17 +92,7 @@ final class NodeAgent implements Agent, ControlListener
 
     public int doWork()
     {
-        final long nowNs = System.nanoTime();
-        int workCount = 0;
-
-        if (nowNs - nextConductorNs >= 0)
-        {
-            nextConductorNs = nowNs + CONDUCTOR_INTERVAL_NS;
-            workCount += conductorInvoker.invoke();
-        }
-
-        workCount += controlAdapter.poll();
-        workCount += privateAdapter.poll();
+        int workCount = privateAdapter.poll();
         final DataAdapter publicAdapter = this.publicAdapter;
         if (null != publicAdapter)
         {
@@ -113,17 +108,49 @@ final class NodeAgent implements Agent, ControlListener
             workCount += confirmationAdapter.poll();
         }
 
+        if (workCount > 0)
+        {
+            idleCycles = 0;
+            flushReceived();
+        }
+        else
+        {
+            idleCycles++;
+        }
+
+        // Housekeeping (control frames, commands, clock, conductor, slow tick) runs every cycle once the node has
+        // been idle for a while, where the idle strategy makes cycles long anyway, and every 16th cycle while
+        // messages flow or the strategy is still spinning, where reading the clock and polling rare streams would
+        // otherwise sit on the message path.
+        if (idleCycles >= HOUSEKEEPING_IDLE_CYCLES || 0 == (++cycles & HOUSEKEEPING_STRIDE_MASK))
+        {
+            final int housekeepingCount = housekeeping();
+            if (housekeepingCount > 0)
+            {
+                idleCycles = 0;
+                workCount += housekeepingCount;
+            }
+        }
+
+        return workCount;
+    }
+
+    private int housekeeping()
+    {
+        int workCount = controlAdapter.poll();
         workCount += runCommands();
+
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextConductorNs >= 0)
+        {
+            nextConductorNs = nowNs + CONDUCTOR_INTERVAL_NS;
+            workCount += conductorInvoker.invoke();
+        }
 
         if (nowNs - nextSlowTickNs >= 0)
         {
             nextSlowTickNs = nowNs + SLOW_TICK_NS;
             workCount += slowTick(nowNs);
-        }
-
-        if (workCount > 0)
-        {
-            flushReceived();
         }
 
         return workCount;
