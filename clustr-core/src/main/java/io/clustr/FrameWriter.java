@@ -72,7 +72,7 @@ final class FrameWriter
             {
                 final MutableDirectBuffer buffer = bufferClaim.buffer();
                 final int frameOffset = bufferClaim.offset();
-                buffer.putBytes(frameOffset, route.prefix, 0, prefixLength);
+                route.writePrefix(buffer, frameOffset);
                 buffer.putInt(frameOffset + prefixLength, length, ByteOrder.LITTLE_ENDIAN);
                 buffer.putBytes(frameOffset + prefixLength + PAYLOAD_HEADER_LENGTH, payload, offset, length);
                 bufferClaim.commit();

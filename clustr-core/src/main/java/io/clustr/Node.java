@@ -107,6 +107,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private volatile int pinnedCpu = -1;
     private volatile long masterPid = -1;
     private Supervisor supervisor;
+    private DataAdapter publicAdapter;
+    private DataAdapter groupAdapter;
 
     Node(
         final Context<?> ctx,
@@ -148,15 +150,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 aeron.addSubscription(channel, ctx.controlStreamId()), malformedCounter));
             final ConfirmationAdapter confirmationAdapter = isMaster ? add(opened, new ConfirmationAdapter(
                 aeron.addSubscription(channel, ctx.confirmationStreamId()), confirmations, malformedCounter)) : null;
-            final DataAdapter publicAdapter = add(opened, new DataAdapter(
-                aeron.addSubscription(channel, ctx.publicStreamId()), Channel.Kind.PUBLIC, null,
-                publicHandlers, errorHandler, malformedCounter, unhandledCounter, fragmentLimit));
             final DataAdapter privateAdapter = add(opened, new DataAdapter(
                 aeron.addSubscription(channel, Configuration.privateStreamId(id)), Channel.Kind.PRIVATE, null,
                 privateHandlers, errorHandler, malformedCounter, unhandledCounter, fragmentLimit));
-            final DataAdapter groupAdapter = isMaster ? null : add(opened, new DataAdapter(
-                aeron.addSubscription(channel, Configuration.groupStreamId(group)), Channel.Kind.GROUP, groupBytes,
-                groupHandlers, errorHandler, malformedCounter, unhandledCounter, fragmentLimit));
 
             controlPublisher = add(opened, new ControlPublisher(
                 aeron.addPublication(channel, ctx.controlStreamId())));
@@ -171,8 +167,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
             final String roleName = isMaster ? "clustr-master" : "clustr-" + group + "-" + id;
             agent = new NodeAgent(
-                this, roleName, aeron, controlAdapter, publicAdapter, privateAdapter,
-                groupAdapter, confirmationAdapter, receivedCounter, parent);
+                this, roleName, aeron, controlAdapter, privateAdapter, confirmationAdapter, receivedCounter, parent);
             controlAdapter.listener(agent);
             errorRelay.attach(this);
             runner = new AgentRunner(ctx.idleStrategy(), errorHandler, null, agent);
@@ -293,6 +288,10 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     /**
      * Add a handler for messages published to {@link Channel#PUBLIC}. Handlers added later add to, not replace,
      * earlier ones; each is called once per message, on the duty-cycle thread.
+     * <p>
+     * A node subscribes to the public stream when its first public handler is added (this call returns once the
+     * subscription is in place, so messages published after it returns are delivered). A node without a public
+     * handler does not consume the stream at all, so it never slows down its publishers.
      *
      * @param handler to add.
      * @return this node.
@@ -300,6 +299,18 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public Node onPublic(final MessageHandler handler)
     {
         publicHandlers.add(handler);
+        synchronized (this)
+        {
+            if (null == publicAdapter)
+            {
+                checkOpen();
+                publicAdapter = new DataAdapter(
+                    aeron.addSubscription(channel, ctx.publicStreamId()), Channel.Kind.PUBLIC, null,
+                    publicHandlers, errorHandler, malformedCounter, unhandledCounter, ctx.fragmentLimit());
+                agent.publicAdapter(publicAdapter);
+            }
+        }
+
         return this;
     }
 
@@ -951,9 +962,23 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         return confirmations;
     }
 
-    final HandlerList groupHandlers()
+    /**
+     * Add a handler for this worker's group stream, subscribing to it with the first handler.
+     */
+    final void addGroupHandler(final MessageHandler handler)
     {
-        return groupHandlers;
+        groupHandlers.add(handler);
+        synchronized (this)
+        {
+            if (null == groupAdapter)
+            {
+                checkOpen();
+                groupAdapter = new DataAdapter(
+                    aeron.addSubscription(channel, Configuration.groupStreamId(group)), Channel.Kind.GROUP,
+                    groupBytes, groupHandlers, errorHandler, malformedCounter, unhandledCounter, ctx.fragmentLimit());
+                agent.groupAdapter(groupAdapter);
+            }
+        }
     }
 
     final synchronized Supervisor supervisorOrNull()

@@ -14,27 +14,32 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The duty cycle of a node: one thread that invokes the Aeron client conductor, polls every subscription, runs the
- * user's handlers, keeps the membership view, acts on control frames and runs commands handed over by other threads
- * (supervisor events). Slow work (join retries, parent and driver liveness, kill deadlines) runs on a 100 ms tick.
+ * The duty cycle of a node: one thread that polls the data subscriptions and runs the user's handlers every cycle,
+ * and as housekeeping polls the control stream (membership, kill), runs commands handed over by other threads
+ * (supervisor events) and invokes the Aeron client conductor. Slow work (join retries, parent and driver liveness,
+ * kill deadlines) runs on a 100 ms tick.
  */
 final class NodeAgent implements Agent, ControlListener
 {
     private static final long SLOW_TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long CONDUCTOR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long JOIN_RESEND_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final int HOUSEKEEPING_IDLE_CYCLES = 16;
+    private static final int HOUSEKEEPING_STRIDE_MASK = 15;
 
     private final Node node;
     private final String roleName;
     private final AgentInvoker conductorInvoker;
     private final ControlAdapter controlAdapter;
-    private final DataAdapter publicAdapter;
     private final DataAdapter privateAdapter;
-    private final DataAdapter groupAdapter;
+    private volatile DataAdapter publicAdapter;
+    private volatile DataAdapter groupAdapter;
     private final ConfirmationAdapter confirmationAdapter;
     private final AtomicCounter messagesReceived;
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
     private final ProcessHandle parent;
+    private long cycles;
+    private int idleCycles;
     private long nextSlowTickNs;
     private long nextConductorNs;
     private long nextJoinNs;
@@ -45,9 +50,7 @@ final class NodeAgent implements Agent, ControlListener
         final String roleName,
         final Aeron aeron,
         final ControlAdapter controlAdapter,
-        final DataAdapter publicAdapter,
         final DataAdapter privateAdapter,
-        final DataAdapter groupAdapter,
         final ConfirmationAdapter confirmationAdapter,
         final AtomicCounter messagesReceived,
         final ProcessHandle parent)
@@ -56,12 +59,27 @@ final class NodeAgent implements Agent, ControlListener
         this.roleName = roleName;
         this.conductorInvoker = aeron.conductorAgentInvoker();
         this.controlAdapter = controlAdapter;
-        this.publicAdapter = publicAdapter;
         this.privateAdapter = privateAdapter;
-        this.groupAdapter = groupAdapter;
         this.confirmationAdapter = confirmationAdapter;
         this.messagesReceived = messagesReceived;
         this.parent = parent;
+    }
+
+    /**
+     * Start polling the public stream: a node subscribes to it only once it has a public handler, so nodes that do
+     * not listen never slow down its publishers.
+     */
+    void publicAdapter(final DataAdapter adapter)
+    {
+        publicAdapter = adapter;
+    }
+
+    /**
+     * Start polling the node's group stream, once it has a group handler.
+     */
+    void groupAdapter(final DataAdapter adapter)
+    {
+        groupAdapter = adapter;
     }
 
     /**
@@ -74,18 +92,13 @@ final class NodeAgent implements Agent, ControlListener
 
     public int doWork()
     {
-        final long nowNs = System.nanoTime();
-        int workCount = 0;
-
-        if (nowNs - nextConductorNs >= 0)
+        int workCount = privateAdapter.poll();
+        final DataAdapter publicAdapter = this.publicAdapter;
+        if (null != publicAdapter)
         {
-            nextConductorNs = nowNs + CONDUCTOR_INTERVAL_NS;
-            workCount += conductorInvoker.invoke();
+            workCount += publicAdapter.poll();
         }
-
-        workCount += controlAdapter.poll();
-        workCount += publicAdapter.poll();
-        workCount += privateAdapter.poll();
+        final DataAdapter groupAdapter = this.groupAdapter;
         if (null != groupAdapter)
         {
             workCount += groupAdapter.poll();
@@ -95,17 +108,49 @@ final class NodeAgent implements Agent, ControlListener
             workCount += confirmationAdapter.poll();
         }
 
+        if (workCount > 0)
+        {
+            idleCycles = 0;
+            flushReceived();
+        }
+        else
+        {
+            idleCycles++;
+        }
+
+        // Housekeeping (control frames, commands, clock, conductor, slow tick) runs every cycle once the node has
+        // been idle for a while, where the idle strategy makes cycles long anyway, and every 16th cycle while
+        // messages flow or the strategy is still spinning, where reading the clock and polling rare streams would
+        // otherwise sit on the message path.
+        if (idleCycles >= HOUSEKEEPING_IDLE_CYCLES || 0 == (++cycles & HOUSEKEEPING_STRIDE_MASK))
+        {
+            final int housekeepingCount = housekeeping();
+            if (housekeepingCount > 0)
+            {
+                idleCycles = 0;
+                workCount += housekeepingCount;
+            }
+        }
+
+        return workCount;
+    }
+
+    private int housekeeping()
+    {
+        int workCount = controlAdapter.poll();
         workCount += runCommands();
+
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextConductorNs >= 0)
+        {
+            nextConductorNs = nowNs + CONDUCTOR_INTERVAL_NS;
+            workCount += conductorInvoker.invoke();
+        }
 
         if (nowNs - nextSlowTickNs >= 0)
         {
             nextSlowTickNs = nowNs + SLOW_TICK_NS;
             workCount += slowTick(nowNs);
-        }
-
-        if (workCount > 0)
-        {
-            flushReceived();
         }
 
         return workCount;
@@ -124,7 +169,13 @@ final class NodeAgent implements Agent, ControlListener
 
     private void flushReceived()
     {
-        long delivered = publicAdapter.takeDelivered() + privateAdapter.takeDelivered();
+        long delivered = privateAdapter.takeDelivered();
+        final DataAdapter publicAdapter = this.publicAdapter;
+        if (null != publicAdapter)
+        {
+            delivered += publicAdapter.takeDelivered();
+        }
+        final DataAdapter groupAdapter = this.groupAdapter;
         if (null != groupAdapter)
         {
             delivered += groupAdapter.takeDelivered();

@@ -3,6 +3,7 @@ package io.clustr;
 import io.aeron.Publication;
 import io.clustr.codecs.DataEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -17,6 +18,8 @@ final class Route
     final Publication publication;
     final UnsafeBuffer prefix;
     final int prefixLength;
+    final long[] prefixWords;
+    final byte[] prefixTail;
     final int maxClaimPayload;
     final int maxPayload;
 
@@ -35,8 +38,36 @@ final class Route
             .putTargetGroup(target, 0, target.length);
         this.prefixLength = encoder.limit();
 
+        // Written into each frame as whole words then the few bytes left: a 20-30 byte copy costs less as two or
+        // three stores than as an Unsafe.copyMemory call.
+        this.prefixWords = new long[prefixLength / Long.BYTES];
+        for (int i = 0; i < prefixWords.length; i++)
+        {
+            prefixWords[i] = prefix.getLong(i * Long.BYTES);
+        }
+        this.prefixTail = new byte[prefixLength - prefixWords.length * Long.BYTES];
+        prefix.getBytes(prefixWords.length * Long.BYTES, prefixTail);
+
         final int frameOverhead = prefixLength + DataEncoder.payloadHeaderLength();
         this.maxClaimPayload = publication.maxPayloadLength() - frameOverhead;
         this.maxPayload = publication.maxMessageLength() - frameOverhead;
+    }
+
+    /**
+     * Write the prefix at the start of a claimed frame.
+     */
+    void writePrefix(final MutableDirectBuffer buffer, final int frameOffset)
+    {
+        final long[] words = prefixWords;
+        int offset = frameOffset;
+        for (final long word : words)
+        {
+            buffer.putLong(offset, word);
+            offset += Long.BYTES;
+        }
+        for (final byte b : prefixTail)
+        {
+            buffer.putByte(offset++, b);
+        }
     }
 }

@@ -88,14 +88,15 @@ public final class Worker extends Node
     }
 
     /**
-     * Add a handler for messages published to this worker's group, {@code Channel.group(group())}.
+     * Add a handler for messages published to this worker's group, {@code Channel.group(group())}. The worker
+     * subscribes to its group's stream with its first group handler, once this call returns.
      *
      * @param handler to add; each is called once per message.
      * @return this worker.
      */
     public Worker onGroup(final MessageHandler handler)
     {
-        groupHandlers().add(handler);
+        addGroupHandler(handler);
         return this;
     }
 

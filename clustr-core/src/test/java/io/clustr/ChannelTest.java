@@ -52,10 +52,11 @@ class ChannelTest
     @Test
     void shouldParseIdleStrategyAliases()
     {
+        assertEquals("progressive", Configuration.idleStrategy().alias());
         assertEquals("backoff", Configuration.idleStrategy("backoff").alias());
         assertEquals("yield", Configuration.idleStrategy("yield").alias());
         final IllegalArgumentException ex = assertThrows(
             IllegalArgumentException.class, () -> Configuration.idleStrategy("fast"));
-        assertTrue(ex.getMessage().contains("backoff, yield"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("progressive, backoff, yield"), ex.getMessage());
     }
 }

@@ -39,6 +39,7 @@ class RobustnessSystemTest
     void startCluster()
     {
         cluster = new ClusterFixture();
+        cluster.master.onPublic((msg) -> { });
         final List<WorkerHandle> workers = cluster.spawnReady(worker("web"), worker("cache"));
         web = workers.get(0);
         cache = workers.get(1);

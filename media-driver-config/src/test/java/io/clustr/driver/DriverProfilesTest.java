@@ -34,7 +34,8 @@ class DriverProfilesTest
     {
         final Properties shared = DriverProfiles.load(DriverProfiles.SHARED);
         assertEquals("SHARED", shared.getProperty("aeron.threading.mode"));
-        assertEquals("backoff", shared.getProperty("aeron.shared.idle.strategy"));
+        assertEquals(ProgressiveBackoffIdleStrategy.class.getName(), shared.getProperty("aeron.shared.idle.strategy"));
+        assertEquals("false", shared.getProperty("aeron.driver.async.executor.enabled"));
 
         final Properties lowLatency = DriverProfiles.load(DriverProfiles.LOW_LATENCY);
         assertEquals("DEDICATED", lowLatency.getProperty("aeron.threading.mode"));
@@ -64,7 +65,7 @@ class DriverProfilesTest
         System.setProperty("aeron.threading.mode", "DEDICATED");
         DriverProfiles.apply(DriverProfiles.SHARED);
         assertEquals("DEDICATED", System.getProperty("aeron.threading.mode"));
-        assertEquals("backoff", System.getProperty("aeron.shared.idle.strategy"));
+        assertEquals(ProgressiveBackoffIdleStrategy.class.getName(), System.getProperty("aeron.shared.idle.strategy"));
     }
 
     @Test

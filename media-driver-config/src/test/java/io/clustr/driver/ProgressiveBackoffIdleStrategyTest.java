@@ -1,0 +1,45 @@
+package io.clustr.driver;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProgressiveBackoffIdleStrategyTest
+{
+    @Test
+    void shouldParkLongOnlyOnceIdleLongEnoughAndStartOverOnWork()
+    {
+        final long deepParkNs = TimeUnit.MILLISECONDS.toNanos(20);
+        final ProgressiveBackoffIdleStrategy strategy =
+            new ProgressiveBackoffIdleStrategy(TimeUnit.MILLISECONDS.toNanos(5), deepParkNs);
+
+        // 1 + 10 spins, 6 yields, then parks of 1, 2, 4 ... 512 us and 1 ms: 5 ms of parking takes 14 parks
+        for (int i = 0; i < 1 + 10 + 6 + 13; i++)
+        {
+            strategy.idle(0);
+            assertFalse(strategy.isDeep(), "not deep after " + (i + 1) + " idle calls");
+        }
+        strategy.idle(0);
+        assertTrue(strategy.isDeep());
+
+        final long startNs = System.nanoTime();
+        strategy.idle(0);
+        assertTrue(System.nanoTime() - startNs >= deepParkNs, "a deep park lasts at least the deep park time");
+
+        strategy.idle(1);
+        assertFalse(strategy.isDeep(), "work starts the backoff over");
+    }
+
+    @Test
+    void shouldReadItsSettingsFromSystemPropertiesAndRejectNonsense()
+    {
+        assertEquals("progressive", new ProgressiveBackoffIdleStrategy().alias());
+        assertThrows(IllegalArgumentException.class, () -> new ProgressiveBackoffIdleStrategy(-1, 1_000_000));
+        assertThrows(IllegalArgumentException.class, () -> new ProgressiveBackoffIdleStrategy(0, 0));
+    }
+}
