@@ -34,8 +34,8 @@ final class BenchContext
     long durationMs;
     int rounds = 1;
     int termLength;
-    String idle = "backoff";
-    List<String> rttIdles = List.of("backoff", "yield");
+    String idle = "progressive";
+    List<String> rttIdles = List.of("progressive", "yield");
     int fanout = 4;
     int startReps;
     int spawnReps;

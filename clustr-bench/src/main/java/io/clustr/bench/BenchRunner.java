@@ -65,11 +65,12 @@ public final class BenchRunner implements Callable<Integer>
     @Option(names = "--term-length", description = "IPC term length for raw Aeron and clustr alike.")
     private Integer termLength;
 
-    @Option(names = "--idle", defaultValue = "backoff",
-        description = "Idle strategy of every process (throughput, idle cost): ${DEFAULT-VALUE}.")
+    @Option(names = "--idle", defaultValue = "progressive",
+        description = "Idle strategy of every process, raw Aeron and clustr alike (throughput, idle cost; the clustr "
+            + "master): ${DEFAULT-VALUE}, clustr's default.")
     private String idle;
 
-    @Option(names = "--rtt-idles", split = ",", defaultValue = "backoff,yield",
+    @Option(names = "--rtt-idles", split = ",", defaultValue = "progressive,yield",
         description = "Idle strategies for ping-pong, each measured on every system that has them.")
     private List<String> rttIdles;
 

@@ -6,6 +6,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
+import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
@@ -29,7 +30,7 @@ public final class AeronIdleMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", "backoff"));
+        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
         final FragmentHandler handler = (buffer, offset, length, header) -> {};
 
         ParentWatch.start();

@@ -7,6 +7,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.RttPinger;
+import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ public final class AeronPingMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", "backoff"));
+        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
         final String channel = AeronBench.channel(parsed);
 
         ParentWatch.start();

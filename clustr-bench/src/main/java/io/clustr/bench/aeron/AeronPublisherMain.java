@@ -8,6 +8,7 @@ import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.MessageSink;
 import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.ThroughputPublisher;
+import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -149,7 +150,7 @@ public final class AeronPublisherMain
             AeronBench.awaitConnected(publication);
             final ThroughputPublisher publisher = new ThroughputPublisher(
                 sink(parsed.string("encode", "offer"), publication),
-                IdleStrategies.of(parsed.string("idle", "backoff")),
+                IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS)),
                 maxSize);
 
             final long sent = publisher.run(

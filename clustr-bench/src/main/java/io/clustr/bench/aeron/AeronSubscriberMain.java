@@ -8,6 +8,7 @@ import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.ThroughputReceiver;
+import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -29,7 +30,7 @@ public final class AeronSubscriberMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", "backoff"));
+        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
         final int fragmentLimit = parsed.intValue("fragment-limit", 256);
         final int payloadOffset = parsed.intValue("payload-offset", 0);
         final ThroughputReceiver receiver = new ThroughputReceiver(System.out::println);

@@ -1,17 +1,20 @@
 package io.clustr.bench.aeron;
 
+import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
- * Idle strategies by alias, as {@code io.aeron.driver.Configuration.agentIdleStrategy} maps them: {@code backoff}
- * (Agrona's default {@link BackoffIdleStrategy}: 10 spins, 5 yields, then parks from 1 us doubling to 1 ms),
- * {@code yield}, {@code spin}, {@code noop}, {@code sleep-ns}, or the name of a class implementing {@link IdleStrategy}
- * with a no-argument constructor (as clustr's {@code clustr.idle.strategy} accepts).
+ * Idle strategies by alias, as clustr's {@code clustr.idle.strategy} maps them: {@code progressive} (clustr's
+ * default, {@link ProgressiveBackoffIdleStrategy}: Agrona's backoff while work arrives, 10 ms parks after 1 s idle),
+ * {@code backoff} (Agrona's default {@link BackoffIdleStrategy}: 10 spins, 5 yields, then parks from 1 us doubling to
+ * 1 ms), {@code yield}, {@code spin}, {@code noop}, {@code sleep-ns}, {@code sleep-ms}, or the name of a class
+ * implementing {@link IdleStrategy} with a no-argument constructor.
  */
 public final class IdleStrategies
 {
@@ -22,13 +25,16 @@ public final class IdleStrategies
     /**
      * A fresh idle strategy for an alias.
      *
-     * @param alias one of backoff, yield, spin, noop, sleep-ns, or a class name.
+     * @param alias one of progressive, backoff, yield, spin, noop, sleep-ns, sleep-ms, or a class name.
      * @return the idle strategy.
      */
     public static IdleStrategy of(final String alias)
     {
         switch (alias)
         {
+            case ProgressiveBackoffIdleStrategy.ALIAS:
+                return new ProgressiveBackoffIdleStrategy();
+
             case BackoffIdleStrategy.ALIAS:
                 return new BackoffIdleStrategy();
 
@@ -43,6 +49,9 @@ public final class IdleStrategies
 
             case SleepingIdleStrategy.ALIAS:
                 return new SleepingIdleStrategy();
+
+            case SleepingMillisIdleStrategy.ALIAS:
+                return new SleepingMillisIdleStrategy();
 
             default:
                 try
