@@ -135,22 +135,25 @@ final class NodeAgent implements Agent, ControlListener
         return workCount;
     }
 
+    /**
+     * @return control frames and commands handled. Keep-alives and timers are not work: counting them would keep the
+     * idle strategy from ever parking long in an idle node.
+     */
     private int housekeeping()
     {
-        int workCount = controlAdapter.poll();
-        workCount += runCommands();
+        final int workCount = controlAdapter.poll() + runCommands();
 
         final long nowNs = System.nanoTime();
         if (nowNs - nextConductorNs >= 0)
         {
             nextConductorNs = nowNs + CONDUCTOR_INTERVAL_NS;
-            workCount += conductorInvoker.invoke();
+            conductorInvoker.invoke();
         }
 
         if (nowNs - nextSlowTickNs >= 0)
         {
             nextSlowTickNs = nowNs + SLOW_TICK_NS;
-            workCount += slowTick(nowNs);
+            slowTick(nowNs);
         }
 
         return workCount;
@@ -206,17 +209,14 @@ final class NodeAgent implements Agent, ControlListener
         return count;
     }
 
-    private int slowTick(final long nowNs)
+    private void slowTick(final long nowNs)
     {
-        int workCount = 0;
-
         if (!node.isJoined() && nowNs - nextJoinNs >= 0)
         {
             nextJoinNs = nowNs + JOIN_RESEND_NS;
             if (node.controlPublisher().isConnected())
             {
                 node.controlPublisher().join(node.self());
-                workCount++;
             }
         }
 
@@ -232,22 +232,20 @@ final class NodeAgent implements Agent, ControlListener
             node.onOrphaned("its media driver has gone");
         }
 
-        workCount += node.expireKills(nowNs);
-
-        return workCount;
+        node.expireKills(nowNs);
     }
 
     public void onJoin(final MemberInfo member)
     {
         final Membership membership = node.membership();
-        membership.join(member);
+        final boolean isNew = membership.join(member);
 
         if (node.isMaster())
         {
             node.controlPublisher().joinAck(member.id(), ProcessHandle.current().pid(), membership.members());
         }
 
-        if (member.parentId() == node.id())
+        if (isNew && member.parentId() == node.id())
         {
             node.onChildJoined(member.id());
         }

@@ -9,7 +9,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Agrona's backoff (spin, yield, then park for 1 µs doubling up to 1 ms) with one more step for threads that stay
  * idle: once an idle streak has parked for {@link #DEEP_AFTER_PROP_NAME} in total, each further park lasts
- * {@link #DEEP_PARK_PROP_NAME}. Any work resets it to spinning.
+ * {@link #DEEP_PARK_PROP_NAME}. Work starts the backoff over, but a thread that was parking long when a lone piece of
+ * work came (a keep-alive, a timer, one sporadic message) goes back to long parks after only
+ * {@link #RETURN_DEEP_AFTER_NS} of short ones; work that comes again within that time (a conversation, a stream)
+ * keeps the thread on the short backoff.
  * <p>
  * Why: on a virtual machine each park of about 1 ms costs about 20 µs of CPU, so a thread parked in 1 ms steps
  * burns about 2 % of a core doing nothing, and an idle cluster of a few processes, each with a polling thread, burns
@@ -46,6 +49,11 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     public static final long DEEP_PARK_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /**
+     * Parking time after which a thread that was parking long before its last piece of work parks long again.
+     */
+    public static final long RETURN_DEEP_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(3);
+
+    /**
      * Spins before yielding, as Agrona's backoff.
      */
     public static final long MAX_SPINS = 10;
@@ -78,6 +86,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     private long yields;
     private long parkPeriodNs = MIN_PARK_NS;
     private long parkedNs;
+    private boolean wasDeep;
 
     /**
      * With the deep-park settings from system properties, so the class can be named in
@@ -157,7 +166,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
                 LockSupport.parkNanos(parkPeriodNs);
                 parkedNs += parkPeriodNs;
                 parkPeriodNs = Math.min(parkPeriodNs << 1, MAX_PARK_NS);
-                if (parkedNs >= deepAfterNs)
+                if (parkedNs >= (wasDeep ? RETURN_DEEP_AFTER_NS : deepAfterNs))
                 {
                     state = DEEP;
                 }
@@ -174,6 +183,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
      */
     public void reset()
     {
+        wasDeep = DEEP == state;
         spins = 0;
         yields = 0;
         parkPeriodNs = MIN_PARK_NS;

@@ -36,6 +36,41 @@ class ProgressiveBackoffIdleStrategyTest
     }
 
     @Test
+    void shouldReturnToLongParksQuicklyAfterLoneWorkButNotInAConversation()
+    {
+        final ProgressiveBackoffIdleStrategy strategy =
+            new ProgressiveBackoffIdleStrategy(TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+        while (!strategy.isDeep())
+        {
+            strategy.idle(0);
+        }
+
+        // a lone piece of work (a keep-alive): back to long parks after 3 ms of short parks, not another second
+        strategy.idle(1);
+        int idleCalls = 0;
+        while (!strategy.isDeep())
+        {
+            strategy.idle(0);
+            idleCalls++;
+        }
+        assertTrue(idleCalls < 1 + 10 + 6 + 10 + 3, "quick return: " + idleCalls);
+
+        // work again within the short parks (a reply in a conversation): the full second applies again
+        strategy.idle(1);
+        for (int i = 0; i < 20; i++)
+        {
+            strategy.idle(0);
+        }
+        strategy.idle(1);
+        strategy.idle(1);
+        for (int i = 0; i < 1 + 10 + 6 + 13; i++)
+        {
+            strategy.idle(0);
+            assertFalse(strategy.isDeep());
+        }
+    }
+
+    @Test
     void shouldReadItsSettingsFromSystemPropertiesAndRejectNonsense()
     {
         assertEquals("progressive", new ProgressiveBackoffIdleStrategy().alias());
