@@ -88,9 +88,9 @@ public final class Configuration
 
     /**
      * Default idle strategy: {@link ProgressiveBackoffIdleStrategy}: spin, yield, then park for 1 µs growing to 1 ms
-     * like Agrona's {@code backoff}, and once idle for a second, park 10 ms at a time. A busy node never parks; an
-     * idle one costs about a hundred wake-ups a second; the first message after a second of silence may wait up to
-     * 10 ms. {@code backoff} keeps the 1 ms parks (about 2 % of a core per idle node).
+     * like Agrona's {@code backoff}, and once mostly idle for a second, park 20 ms at a time. A busy node never
+     * parks; an idle one wakes about fifty times a second; a message to a node that has been mostly idle for over a
+     * second may wait up to 20 ms. {@code backoff} keeps the 1 ms parks (about 2 % of a core per idle node).
      */
     public static final String IDLE_STRATEGY_DEFAULT = ProgressiveBackoffIdleStrategy.ALIAS;
 

@@ -7,19 +7,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Agrona's backoff (spin, yield, then park for 1 µs doubling up to 1 ms) with one more step for threads that stay
- * idle: once an idle streak has parked for {@link #DEEP_AFTER_PROP_NAME} in total, each further park lasts
- * {@link #DEEP_PARK_PROP_NAME}. Work starts the backoff over, but a thread that was parking long when a lone piece of
- * work came (a keep-alive, a timer, one sporadic message) goes back to long parks after only
- * {@link #RETURN_DEEP_AFTER_NS} of short ones; work that comes again within that time (a conversation, a stream)
- * keeps the thread on the short backoff.
+ * Agrona's backoff (spin, yield, then park for 1 µs doubling up to 1 ms) with one more step for threads that are
+ * mostly idle: once a thread has parked for {@link #DEEP_AFTER_PROP_NAME} in total since its last <em>regular</em>
+ * work, each park lasts {@link #DEEP_PARK_PROP_NAME}. Work that comes within {@link #SPORADIC_GAP_NS} of the
+ * previous work is regular (a stream, a conversation) and keeps the thread on the short backoff; work after a longer
+ * gap (a keep-alive, a timer, an occasional message) is sporadic: the thread handles it, backs off as usual, and after
+ * {@link #RETURN_DEEP_AFTER_NS} of short parks returns to long ones.
  * <p>
- * Why: on a virtual machine each park of about 1 ms costs about 20 µs of CPU, so a thread parked in 1 ms steps
- * burns about 2 % of a core doing nothing, and an idle cluster of a few processes, each with a polling thread, burns
- * 10 % or more. Parking 10 ms once idle for a second brings that under 0.5 % a thread. The price: the first message
- * to a thread that has been idle for longer than {@code deepAfter} waits up to {@code deepPark} before it is seen;
- * a thread that is busy, or was busy within the last second, responds as with the plain backoff. Use Agrona's
- * {@code backoff} where sparse messages must be answered within a millisecond.
+ * Why: on a virtual machine (measured on a 2-core KVM guest) a thread parked in 1 ms steps burns about 2 % of a core
+ * doing nothing, so an idle cluster of a master, its driver and four workers (six polling threads) burns over 10 %.
+ * With long parks of 20 ms the same idle cluster measured 4.0 % of one core (5.5 % with 10 ms). The price: a message
+ * to a thread that has been mostly idle for over a second waits up to {@code deepPark} before it is seen; threads
+ * with regular traffic (work at least every 100 ms) respond as with the plain backoff. Use Agrona's {@code backoff}
+ * (or a shorter {@code clustr.idle.deep.park}) where sparse messages must be answered within a millisecond.
  */
 public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
 {
@@ -44,12 +44,19 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     public static final String DEEP_PARK_PROP_NAME = "clustr.idle.deep.park";
 
     /**
-     * Default long park: 10 ms.
+     * Default long park: 20 ms.
      */
-    public static final long DEEP_PARK_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    public static final long DEEP_PARK_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /**
-     * Parking time after which a thread that was parking long before its last piece of work parks long again.
+     * Work that comes after an idle streak at least this long is sporadic and does not restart the count towards
+     * long parks.
+     */
+    public static final long SPORADIC_GAP_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Short parking after sporadic work before a mostly idle thread parks long again: a reply that comes within it
+     * makes the traffic regular.
      */
     public static final long RETURN_DEEP_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(3);
 
@@ -86,7 +93,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     private long yields;
     private long parkPeriodNs = MIN_PARK_NS;
     private long parkedNs;
-    private boolean wasDeep;
+    private long idleNs;
 
     /**
      * With the deep-park settings from system properties, so the class can be named in
@@ -165,8 +172,9 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
             case PARKING:
                 LockSupport.parkNanos(parkPeriodNs);
                 parkedNs += parkPeriodNs;
+                idleNs += parkPeriodNs;
                 parkPeriodNs = Math.min(parkPeriodNs << 1, MAX_PARK_NS);
-                if (parkedNs >= (wasDeep ? RETURN_DEEP_AFTER_NS : deepAfterNs))
+                if (idleNs >= deepAfterNs && parkedNs >= Math.min(RETURN_DEEP_AFTER_NS, deepAfterNs))
                 {
                     state = DEEP;
                 }
@@ -183,7 +191,10 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
      */
     public void reset()
     {
-        wasDeep = DEEP == state;
+        if (DEEP != state && parkedNs < SPORADIC_GAP_NS)
+        {
+            idleNs = 0;
+        }
         spins = 0;
         yields = 0;
         parkPeriodNs = MIN_PARK_NS;

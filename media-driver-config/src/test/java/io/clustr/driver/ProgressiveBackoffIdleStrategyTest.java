@@ -36,16 +36,16 @@ class ProgressiveBackoffIdleStrategyTest
     }
 
     @Test
-    void shouldReturnToLongParksQuicklyAfterLoneWorkButNotInAConversation()
+    void shouldReturnToLongParksQuicklyAfterSporadicWorkButNotInAConversation()
     {
         final ProgressiveBackoffIdleStrategy strategy =
-            new ProgressiveBackoffIdleStrategy(TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+            new ProgressiveBackoffIdleStrategy(TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(1));
         while (!strategy.isDeep())
         {
             strategy.idle(0);
         }
 
-        // a lone piece of work (a keep-alive): back to long parks after 3 ms of short parks, not another second
+        // sporadic work (a keep-alive after a long idle streak): long parks again after 3 ms of short ones
         strategy.idle(1);
         int idleCalls = 0;
         while (!strategy.isDeep())
@@ -53,21 +53,41 @@ class ProgressiveBackoffIdleStrategyTest
             strategy.idle(0);
             idleCalls++;
         }
-        assertTrue(idleCalls < 1 + 10 + 6 + 10 + 3, "quick return: " + idleCalls);
+        assertTrue(idleCalls <= 1 + 10 + 6 + 10 + 3, "quick return: " + idleCalls);
 
-        // work again within the short parks (a reply in a conversation): the full second applies again
+        // work again within the short parks (a reply in a conversation): regular, the full count starts over
         strategy.idle(1);
         for (int i = 0; i < 20; i++)
         {
             strategy.idle(0);
         }
         strategy.idle(1);
-        strategy.idle(1);
-        for (int i = 0; i < 1 + 10 + 6 + 13; i++)
+        for (int i = 0; i < 1 + 10 + 6 + 50; i++)
         {
             strategy.idle(0);
-            assertFalse(strategy.isDeep());
+            assertFalse(strategy.isDeep(), "regular traffic keeps short parks, call " + i);
         }
+    }
+
+    @Test
+    void shouldGoDeepWhenWorkComesRarelyEvenIfNeverSilentForTheWholePeriod()
+    {
+        // a driver sees a timer every second and keep-alives: it must still park long in between
+        final ProgressiveBackoffIdleStrategy strategy =
+            new ProgressiveBackoffIdleStrategy(TimeUnit.MILLISECONDS.toNanos(300), TimeUnit.MILLISECONDS.toNanos(1));
+        for (int streak = 0; streak < 3 && !strategy.isDeep(); streak++)
+        {
+            // 1 + 10 spins, 6 yields, 10 doubling parks (~1 ms), then 1 ms parks: ~130 ms of parking per streak
+            for (int i = 0; i < 1 + 10 + 6 + 10 + 130 && !strategy.isDeep(); i++)
+            {
+                strategy.idle(0);
+            }
+            if (!strategy.isDeep())
+            {
+                strategy.idle(1);
+            }
+        }
+        assertTrue(strategy.isDeep(), "sporadic work every ~130 ms does not prevent long parks");
     }
 
     @Test
