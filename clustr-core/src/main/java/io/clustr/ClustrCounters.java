@@ -45,6 +45,11 @@ public final class ClustrCounters
      */
     public static final int PINNED_CPU_TYPE_ID = 7304;
 
+    /**
+     * A short-lived counter a node adds and removes to make sure the driver has handled its earlier commands.
+     */
+    public static final int DRIVER_ROUND_TRIP_TYPE_ID = 7305;
+
     private ClustrCounters()
     {
     }

@@ -63,6 +63,10 @@ final class NodeAgent implements Agent, ControlListener
         this.confirmationAdapter = confirmationAdapter;
         this.messagesReceived = messagesReceived;
         this.parent = parent;
+        final long nowNs = System.nanoTime();
+        this.nextSlowTickNs = nowNs;
+        this.nextConductorNs = nowNs;
+        this.nextJoinNs = nowNs;
     }
 
     /**

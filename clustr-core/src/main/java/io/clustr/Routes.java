@@ -44,7 +44,8 @@ final class Routes implements AutoCloseable
         this.senderId = senderId;
         this.senderGroup = senderGroup;
         this.privateCacheSize = privateCacheSize;
-        this.publicRoute = new Route(aeron.addPublication(channel, publicStreamId), senderId, senderGroup, null);
+        this.publicRoute = new Route(
+            awaitLinked(aeron.addPublication(channel, publicStreamId)), senderId, senderGroup, null);
         this.confirmationPublication = aeron.addPublication(channel, confirmationStreamId);
     }
 
@@ -136,7 +137,7 @@ final class Routes implements AutoCloseable
         if (null == route)
         {
             route = new Route(
-                aeron.addPublication(channel, Configuration.groupStreamId(target.groupName())),
+                awaitLinked(aeron.addPublication(channel, Configuration.groupStreamId(target.groupName()))),
                 senderId,
                 senderGroup,
                 target.groupNameBytes());
@@ -171,6 +172,22 @@ final class Routes implements AutoCloseable
         }
 
         return route;
+    }
+
+    /**
+     * The driver answers an add-publication command before it links the subscriptions that already exist to the new
+     * log, so for a moment a new publication reports NOT_CONNECTED with no subscriber positions even when there are
+     * subscribers. Any command sent afterwards is handled after that linking: one round trip makes "no subscriber
+     * position" mean "nobody subscribes", which public and group publishes rely on.
+     */
+    private Publication awaitLinked(final Publication publication)
+    {
+        if (!publication.isConnected())
+        {
+            aeron.addCounter(ClustrCounters.DRIVER_ROUND_TRIP_TYPE_ID, "clustr driver round trip").close();
+        }
+
+        return publication;
     }
 
     private void checkOpen()
