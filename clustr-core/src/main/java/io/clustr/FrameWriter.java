@@ -3,11 +3,9 @@ package io.clustr;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
 import io.clustr.codecs.ConfirmationEncoder;
-import io.clustr.codecs.DataEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,7 +22,6 @@ final class FrameWriter
     static final ThreadLocal<FrameWriter> WRITERS = ThreadLocal.withInitial(FrameWriter::new);
 
     private static final byte[] EMPTY = new byte[0];
-    private static final int PAYLOAD_HEADER_LENGTH = DataEncoder.payloadHeaderLength();
     private static final int CONFIRMATION_FIXED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH +
         ConfirmationEncoder.BLOCK_LENGTH + ConfirmationEncoder.senderGroupHeaderLength() +
         ConfirmationEncoder.confirmationIdHeaderLength();
@@ -35,6 +32,10 @@ final class FrameWriter
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(256);
     private final UnsafeBuffer arrayWrapper = new UnsafeBuffer(EMPTY);
     private final IdleStrategy retryIdleStrategy = new BackoffIdleStrategy(1, 10, 1_000, 1_000_000);
+    private Channel cachedChannel;
+    private Routes cachedRoutes;
+    private Route cachedRoute;
+    private int cachedVersion;
 
     static int confirmationFrameLength(final int senderGroupLength, final int idLength)
     {
@@ -60,33 +61,49 @@ final class FrameWriter
         retryIdleStrategy.idle();
     }
 
+    /**
+     * The route of a channel, remembered for the last channel this writer published to: a thread streaming to one
+     * channel looks its route up once, not once per message. Cleared whenever the node's routes change.
+     */
+    Route route(final Routes routes, final Channel channel)
+    {
+        final int version = routes.version();
+        if (channel == cachedChannel && routes == cachedRoutes && version == cachedVersion)
+        {
+            return cachedRoute;
+        }
+
+        final Route route = routes.route(channel);
+        cachedChannel = channel;
+        cachedRoutes = routes;
+        cachedVersion = version;
+        cachedRoute = route;
+
+        return route;
+    }
+
     long offerData(final Route route, final DirectBuffer payload, final int offset, final int length)
     {
         final Publication publication = route.publication;
-        final int prefixLength = route.prefixLength;
+        final int headerLength = route.headerLength;
 
         if (length <= route.maxClaimPayload)
         {
-            final long result = publication.tryClaim(prefixLength + PAYLOAD_HEADER_LENGTH + length, bufferClaim);
+            final long result = publication.tryClaim(headerLength + length, bufferClaim);
             if (result > 0)
             {
-                final MutableDirectBuffer buffer = bufferClaim.buffer();
-                final int frameOffset = bufferClaim.offset();
-                route.writePrefix(buffer, frameOffset);
-                buffer.putInt(frameOffset + prefixLength, length, ByteOrder.LITTLE_ENDIAN);
-                buffer.putBytes(frameOffset + prefixLength + PAYLOAD_HEADER_LENGTH, payload, offset, length);
+                route.writeFrame(bufferClaim.buffer(), bufferClaim.offset(), payload, offset, length);
                 bufferClaim.commit();
             }
 
             return result;
         }
 
-        // Larger than one MTU: the prefix and length from the scratch buffer, the payload from the caller's buffer,
+        // Larger than one MTU: prefix and length from the scratch buffer, the payload from the caller's buffer,
         // fragmented by the publication, still without copying the payload first.
-        scratch.putBytes(0, route.prefix, 0, prefixLength);
-        scratch.putInt(prefixLength, length, ByteOrder.LITTLE_ENDIAN);
+        route.writeHeader(scratch, 0, length);
 
-        return publication.offer(scratch, 0, prefixLength + PAYLOAD_HEADER_LENGTH, payload, offset, length);
+        return publication.offer(scratch, 0, headerLength, payload, offset, length);
     }
 
     long offerConfirmation(

@@ -466,7 +466,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             }
             else
             {
-                final Route route = routes.route(channel);
+                final Route route = writer.route(routes, channel);
                 publication = route.publication;
                 result = offerData(writer, route, buffer, offset, length);
             }
@@ -514,7 +514,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             return result > 0 || isDelivered(channel, publication, result);
         }
 
-        final Route route = routes.route(channel);
+        final Route route = writer.route(routes, channel);
         final long result = offerData(writer, route, buffer, offset, length);
 
         return result > 0 || isDelivered(channel, route.publication, result);

@@ -29,6 +29,7 @@ final class Routes implements AutoCloseable
     private volatile Long2ObjectHashMap<Route> privateById = new Long2ObjectHashMap<>();
     private volatile Map<String, Route> groupByName = new HashMap<>();
     private boolean isClosed;
+    private volatile int version;
 
     Routes(
         final Aeron aeron,
@@ -76,6 +77,14 @@ final class Routes implements AutoCloseable
         }
     }
 
+    /**
+     * @return changes whenever a route is removed, so cached routes are looked up again.
+     */
+    int version()
+    {
+        return version;
+    }
+
     Publication confirmationPublication()
     {
         return confirmationPublication;
@@ -94,6 +103,7 @@ final class Routes implements AutoCloseable
                 final Map<String, Route> copy = new HashMap<>(groupByName);
                 copy.remove(target.groupName());
                 groupByName = copy;
+                version++;
                 CloseHelper.quietClose(publication);
             }
         }
@@ -123,6 +133,7 @@ final class Routes implements AutoCloseable
         final Long2ObjectHashMap<Route> copy = new Long2ObjectHashMap<>(privateById);
         final Route removed = copy.remove(workerId);
         privateById = copy;
+        version++;
         privateOrder.remove(workerId);
         if (null != removed)
         {
@@ -163,6 +174,7 @@ final class Routes implements AutoCloseable
             while (privateOrder.size() > privateCacheSize)
             {
                 final Route oldest = copy.remove((long)privateOrder.removeFirst());
+                version++;
                 if (null != oldest)
                 {
                     CloseHelper.quietClose(oldest.publication);
@@ -208,6 +220,7 @@ final class Routes implements AutoCloseable
             privateById = new Long2ObjectHashMap<>();
             groupByName = new HashMap<>();
             privateOrder.clear();
+            version++;
             CloseHelper.quietCloseAll(publicRoute.publication, confirmationPublication);
         }
     }
