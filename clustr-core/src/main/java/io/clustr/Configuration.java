@@ -75,9 +75,11 @@ public final class Configuration
     public static final String TERM_LENGTH_PROP_NAME = "clustr.term.length";
 
     /**
-     * Default term length: 1 MiB, so the largest message is 128 KiB and a stream costs 3 MiB of {@code /dev/shm}.
+     * Default term length: 4 MiB, so the largest message is 512 KiB and a stream costs 12 MiB of {@code /dev/shm}.
+     * Measured on 2 cores: with 1 MiB terms a 32 byte ping-pong with yielding idle had a p99 of 23 µs (raw Aeron
+     * 3.8 µs), with 4 MiB 1.5 µs (raw Aeron 1.2 µs).
      */
-    public static final int TERM_LENGTH_DEFAULT = 1024 * 1024;
+    public static final int TERM_LENGTH_DEFAULT = 4 * 1024 * 1024;
 
     /**
      * Idle strategy of a node's duty-cycle thread: {@code progressive} (default), {@code backoff}, {@code yield},

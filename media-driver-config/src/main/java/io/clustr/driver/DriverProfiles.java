@@ -16,7 +16,7 @@ import java.util.Properties;
  * <p>
  * A profile is a {@code .properties} file. The built-in ones live on the class path under {@code clustr/driver/}:
  * <ul>
- *     <li>{@value #SHARED} (the default): one driver thread, backing off when idle, 1 MiB IPC terms. Right for small
+ *     <li>{@value #SHARED} (the default): one driver thread, backing off when idle, 4 MiB IPC terms. Right for small
  *     machines, CI and anything with fewer cores than busy threads.</li>
  *     <li>{@value #LOW_LATENCY}: a thread per driver role, busy spinning. Only for machines with cores to spare.</li>
  * </ul>

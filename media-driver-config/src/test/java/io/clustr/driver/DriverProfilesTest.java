@@ -77,7 +77,7 @@ class DriverProfilesTest
         try (MediaDriver driver = MediaDriver.launchEmbedded(ctx))
         {
             assertEquals(ThreadingMode.SHARED, driver.context().threadingMode());
-            assertEquals(1024 * 1024, driver.context().ipcTermBufferLength());
+            assertEquals(4 * 1024 * 1024, driver.context().ipcTermBufferLength());
             assertTrue(new File(dir).exists());
         }
         assertFalse(new File(dir).exists(), "driver directory left behind: " + dir);

@@ -34,7 +34,7 @@ public final class AeronBench
      * Default IPC term length: clustr's default (1 MiB, {@code io.clustr.Configuration.TERM_LENGTH_DEFAULT}); the
      * orchestrator passes one value to raw Aeron and clustr alike.
      */
-    public static final int DEFAULT_TERM_LENGTH = 1024 * 1024;
+    public static final int DEFAULT_TERM_LENGTH = io.clustr.Configuration.TERM_LENGTH_DEFAULT;
 
     private static final long CONNECT_TIMEOUT_NS = 10_000_000_000L;
 
