@@ -36,6 +36,7 @@ final class ConfirmationAdapter implements FragmentHandler, AutoCloseable
         return subscription.poll(assembler, FRAGMENT_LIMIT);
     }
 
+    @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final int end = offset + length;
@@ -71,6 +72,7 @@ final class ConfirmationAdapter implements FragmentHandler, AutoCloseable
         malformedFrames.incrementRelease();
     }
 
+    @Override
     public void close()
     {
         subscription.close();

@@ -53,6 +53,7 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
     }
 
     @SuppressWarnings("MethodLength")
+    @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final int end = offset + length;
@@ -185,6 +186,7 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
         return actingBlockLength >= blockLength && bodyOffset + actingBlockLength <= end;
     }
 
+    @Override
     public void close()
     {
         subscription.close();

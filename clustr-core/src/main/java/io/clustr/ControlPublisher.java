@@ -153,6 +153,7 @@ final class ControlPublisher implements AutoCloseable
         }
     }
 
+    @Override
     public void close()
     {
         publication.close();

@@ -83,6 +83,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         return subscription;
     }
 
+    @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         // Decoded by hand with the generated codec's layout constants: the SBE header in one read, then the group
@@ -196,6 +197,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         return true;
     }
 
+    @Override
     public void close()
     {
         subscription.close();

@@ -21,6 +21,7 @@ final class ErrorRelay implements ErrorHandler
         this.node = node;
     }
 
+    @Override
     public void onError(final Throwable throwable)
     {
         final Node node = this.node;

@@ -193,6 +193,7 @@ public final class Master extends Node
         return null != driver;
     }
 
+    @Override
     void onClosed()
     {
         CloseHelper.quietClose(driver);

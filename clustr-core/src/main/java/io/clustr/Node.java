@@ -711,6 +711,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * closes its Aeron client (the master also its embedded driver, deleting its directory). Idempotent. Called from
      * a handler, it returns at once and the close completes on another thread.
      */
+    @Override
     public final void close()
     {
         close(0);
@@ -1052,16 +1053,19 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 .stopGrace(Duration.ofNanos(ctx.killGraceNs()))
                 .listener(new SupervisorListener()
                 {
+                    @Override
                     public void onFork(final ChildProcess child)
                     {
                         agent.submit(() -> onChildForked(child));
                     }
 
+                    @Override
                     public void onExit(final ChildProcess child, final ExitStatus status, final boolean willRespawn)
                     {
                         agent.submit(() -> onChildExited(child, status, willRespawn));
                     }
 
+                    @Override
                     public void onGaveUp(final ChildProcess lastIncarnation, final String reason)
                     {
                         agent.submit(() -> onChildGaveUp(lastIncarnation, reason));

@@ -94,6 +94,7 @@ final class NodeAgent implements Agent, ControlListener
         commands.offer(command);
     }
 
+    @Override
     public int doWork()
     {
         int workCount = privateAdapter.poll();
@@ -163,12 +164,14 @@ final class NodeAgent implements Agent, ControlListener
         return workCount;
     }
 
+    @Override
     public void onClose()
     {
         runCommands();
         flushReceived();
     }
 
+    @Override
     public String roleName()
     {
         return roleName;
@@ -239,6 +242,7 @@ final class NodeAgent implements Agent, ControlListener
         node.expireKills(nowNs);
     }
 
+    @Override
     public void onJoin(final MemberInfo member)
     {
         final Membership membership = node.membership();
@@ -255,6 +259,7 @@ final class NodeAgent implements Agent, ControlListener
         }
     }
 
+    @Override
     public void onJoinAck(final long workerId, final long masterPid, final List<MemberInfo> members)
     {
         if (workerId == node.id() && !node.isJoined())
@@ -268,6 +273,7 @@ final class NodeAgent implements Agent, ControlListener
         }
     }
 
+    @Override
     public void onLeave(final long workerId, final int exitCode)
     {
         final MemberInfo member = node.membership().member(workerId);
@@ -282,6 +288,7 @@ final class NodeAgent implements Agent, ControlListener
         }
     }
 
+    @Override
     public void onKill(final long targetId, final long requesterId, final int exitCode)
     {
         if (targetId == node.id())
@@ -298,6 +305,7 @@ final class NodeAgent implements Agent, ControlListener
         }
     }
 
+    @Override
     public void onExit(
         final long workerId,
         final long parentId,

@@ -36,6 +36,18 @@ final class Route
 
     Route(final Publication publication, final long senderId, final byte[] senderGroup, final byte[] targetGroup)
     {
+        this(publication, senderId, senderGroup, targetGroup, publication.maxPayloadLength(),
+            publication.maxMessageLength());
+    }
+
+    Route(
+        final Publication publication,
+        final long senderId,
+        final byte[] senderGroup,
+        final byte[] targetGroup,
+        final int maxPayloadLength,
+        final int maxMessageLength)
+    {
         final byte[] target = null == targetGroup ? NO_GROUP : targetGroup;
         this.publication = publication;
 
@@ -67,8 +79,8 @@ final class Route
         }
         this.lastWord = headerWords.length - 1;
 
-        this.maxClaimPayload = publication.maxPayloadLength() - headerLength;
-        this.maxPayload = publication.maxMessageLength() - headerLength;
+        this.maxClaimPayload = maxPayloadLength - headerLength;
+        this.maxPayload = maxMessageLength - headerLength;
     }
 
     /**

@@ -210,6 +210,7 @@ final class Routes implements AutoCloseable
         }
     }
 
+    @Override
     public synchronized void close()
     {
         if (!isClosed)

@@ -24,66 +24,79 @@ final class SpawnedWorker implements WorkerHandle
         this.child = child;
     }
 
+    @Override
     public CompletableFuture<ExitStatus> kill(final int exitCode)
     {
         return node.killWorker(child.id(), exitCode);
     }
 
+    @Override
     public long id()
     {
         return child.id();
     }
 
+    @Override
     public long pid()
     {
         return child.pid();
     }
 
+    @Override
     public Spec spec()
     {
         return child.spec();
     }
 
+    @Override
     public ChildState state()
     {
         return child.state();
     }
 
+    @Override
     public int restarts()
     {
         return child.restarts();
     }
 
+    @Override
     public Instant startTime()
     {
         return child.startTime();
     }
 
+    @Override
     public Duration uptime()
     {
         return child.uptime();
     }
 
+    @Override
     public Optional<ExitStatus> exitStatus()
     {
         return child.exitStatus();
     }
 
+    @Override
     public Optional<ExitStatus> lastExit()
     {
         return child.lastExit();
     }
 
+    @Override
     public CompletableFuture<ExitStatus> onExit()
     {
         return child.onExit();
     }
 
+    @Override
     public String label()
     {
         return child.label();
     }
 
+    @Override
     public String toString()
     {
         return "Worker[" + child.label() + " " + child.state() + "]";

@@ -123,6 +123,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     /**
      * {@inheritDoc}
      */
+    @Override
     public void idle(final int workCount)
     {
         if (workCount > 0)
@@ -138,6 +139,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     /**
      * {@inheritDoc}
      */
+    @Override
     public void idle()
     {
         switch (state)
@@ -189,6 +191,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     /**
      * {@inheritDoc}
      */
+    @Override
     public void reset()
     {
         if (DEEP != state && parkedNs < SPORADIC_GAP_NS)
@@ -210,6 +213,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     /**
      * {@inheritDoc}
      */
+    @Override
     public String alias()
     {
         return ALIAS;
@@ -218,6 +222,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     /**
      * {@inheritDoc}
      */
+    @Override
     public String toString()
     {
         return "ProgressiveBackoffIdleStrategy{alias=" + ALIAS + ", deepAfterNs=" + deepAfterNs + ", deepParkNs=" +
