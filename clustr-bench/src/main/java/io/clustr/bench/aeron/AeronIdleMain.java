@@ -1,5 +1,6 @@
 package io.clustr.bench.aeron;
 
+import io.clustr.Configuration;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
@@ -30,7 +31,7 @@ public final class AeronIdleMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
+        final IdleStrategy idleStrategy = Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
         final FragmentHandler handler = (buffer, offset, length, header) -> {};
 
         ParentWatch.start();

@@ -1,5 +1,6 @@
 package io.clustr.bench.aeron;
 
+import io.clustr.Configuration;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -31,7 +32,7 @@ public final class AeronPingMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
+        final IdleStrategy idleStrategy = Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
         final String channel = AeronBench.channel(parsed);
 
         ParentWatch.start();

@@ -1,5 +1,6 @@
 package io.clustr.bench.aeron;
 
+import io.clustr.Configuration;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
@@ -150,7 +151,7 @@ public final class AeronPublisherMain
             AeronBench.awaitConnected(publication);
             final ThroughputPublisher publisher = new ThroughputPublisher(
                 sink(parsed.string("encode", "offer"), publication),
-                IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS)),
+                Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS)),
                 maxSize);
 
             final long sent = publisher.run(

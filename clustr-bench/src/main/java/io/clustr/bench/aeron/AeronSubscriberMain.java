@@ -1,5 +1,6 @@
 package io.clustr.bench.aeron;
 
+import io.clustr.Configuration;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
@@ -30,7 +31,7 @@ public final class AeronSubscriberMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = IdleStrategies.of(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
+        final IdleStrategy idleStrategy = Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
         final int fragmentLimit = parsed.intValue("fragment-limit", 256);
         final int payloadOffset = parsed.intValue("payload-offset", 0);
         final ThroughputReceiver receiver = new ThroughputReceiver(System.out::println);

@@ -1,5 +1,6 @@
 package io.clustr.bench.aeron;
 
+import io.clustr.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.clustr.bench.Args;
@@ -41,7 +42,7 @@ public final class DriverMain
         final String idle = parsed.string("idle", null);
         if (null != idle)
         {
-            ctx.sharedIdleStrategy(IdleStrategies.of(idle));
+            ctx.sharedIdleStrategy(Configuration.idleStrategy(idle));
         }
 
         ParentWatch.start();
