@@ -1,10 +1,10 @@
 package io.clustr.bench.aeron;
 
-import io.clustr.Configuration;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
+import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;

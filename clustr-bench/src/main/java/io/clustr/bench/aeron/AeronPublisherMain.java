@@ -1,9 +1,9 @@
 package io.clustr.bench.aeron;
 
-import io.clustr.Configuration;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
+import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.MessageSink;

@@ -1,8 +1,8 @@
 package io.clustr.bench.aeron;
 
-import io.clustr.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
