@@ -157,26 +157,14 @@ final class AeronSuite
             {
                 for (final int size : ctx.sizes)
                 {
-                    double total = 0;
-                    double min = Double.MAX_VALUE;
+                    final List<Double> rates = new ArrayList<>();
                     for (final ChildProcess sub : subs)
                     {
-                        final double rate = BenchContext.rate(BenchContext.fields(
-                            sub.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs())));
-                        total += rate;
-                        min = Math.min(min, rate);
+                        rates.add(BenchContext.rate(BenchContext.fields(
+                            sub.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs()))));
                     }
 
-                    final Result result = new Result(bench, STREAM, SYSTEM)
-                        .key("msg_bytes", size)
-                        .key("subscribers", subscribers)
-                        .value("msgs_per_s", total, 0);
-                    if (subscribers > 1)
-                    {
-                        result.value("min_per_sub_msgs_per_s", min, 0);
-                    }
-
-                    ctx.results.add(result);
+                    ctx.results.add(Result.throughput(bench, STREAM, SYSTEM, size, subscribers, rates));
                 }
 
                 pub.awaitExit(30_000);

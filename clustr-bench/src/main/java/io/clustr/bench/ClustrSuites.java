@@ -155,24 +155,8 @@ final class ClustrSuites
 
             for (final int size : ctx.sizes)
             {
-                double total = 0;
-                double min = Double.MAX_VALUE;
-                for (final double rate : rates.getOrDefault(size, List.of()))
-                {
-                    total += rate;
-                    min = Math.min(min, rate);
-                }
-
-                final Result result = new Result(bench, stream, SYSTEM)
-                    .key("msg_bytes", size)
-                    .key("subscribers", subscribers)
-                    .value("msgs_per_s", total, 0);
-                if (subscribers > 1)
-                {
-                    result.value("min_per_sub_msgs_per_s", min, 0);
-                }
-
-                ctx.results.add(result);
+                ctx.results.add(Result.throughput(
+                    bench, stream, SYSTEM, size, subscribers, rates.getOrDefault(size, List.of())));
             }
 
             master.awaitExit(60_000);

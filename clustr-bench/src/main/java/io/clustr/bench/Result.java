@@ -1,6 +1,7 @@
 package io.clustr.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -21,6 +22,45 @@ public final class Result
      * @param stream e.g. public, group, private, ipc, pubsub; "-" when it does not apply.
      * @param system e.g. clustr, aeron, redis, node, jvm.
      */
+    /**
+     * A throughput result: the total rate over all subscribers, and the slowest one's when there are several.
+     *
+     * @param bench       {@code throughput} or {@code fanout}.
+     * @param stream      the stream measured.
+     * @param system      the system measured.
+     * @param size        message size in bytes.
+     * @param subscribers how many subscribers.
+     * @param rates       each subscriber's delivered messages per second.
+     * @return the result.
+     */
+    public static Result throughput(
+        final String bench,
+        final String stream,
+        final String system,
+        final int size,
+        final int subscribers,
+        final List<Double> rates)
+    {
+        double total = 0;
+        double min = Double.MAX_VALUE;
+        for (final double rate : rates)
+        {
+            total += rate;
+            min = Math.min(min, rate);
+        }
+
+        final Result result = new Result(bench, stream, system)
+            .key("msg_bytes", size)
+            .key("subscribers", subscribers)
+            .value("msgs_per_s", total, 0);
+        if (subscribers > 1)
+        {
+            result.value("min_per_sub_msgs_per_s", min, 0);
+        }
+
+        return result;
+    }
+
     public Result(final String bench, final String stream, final String system)
     {
         keys.put("bench", bench);
