@@ -301,6 +301,78 @@ class SupervisionSystemTest
         }
     }
 
+    @Test
+    void shouldLetAWorkerSpawnItsOwnWorkersThatDieWithIt() throws Exception
+    {
+        final WorkerHandle parent = cluster.spawnReady(worker("web")).get(0);
+        cluster.master.publish(io.clustr.Channel.worker(parent.id()), "spawn:cache");
+        final String[] spawned = cluster.await((m) -> m.startsWith("spawned|")).split("\\|");
+        final long childId = Long.parseLong(spawned[2]);
+        final long childPid = Long.parseLong(spawned[3]);
+
+        final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
+        while (!cluster.ready.contains(childId))
+        {
+            assertTrue(System.nanoTime() < deadlineNs, "grandchild confirmed ready to the master");
+            ClusterFixture.sleep(5);
+        }
+        final WorkerInfo child = cluster.master.workers().stream().filter((w) -> w.id() == childId).findFirst()
+            .orElseThrow();
+        assertEquals(parent.id(), child.parentId());
+        assertEquals("cache", child.group());
+
+        cluster.master.publish(io.clustr.Channel.worker(childId), "hello-grandchild");
+        assertEquals("private|" + childId + "|0||hello-grandchild", cluster.await((m) -> m.endsWith("|hello-grandchild")));
+
+        // the middle worker dies without warning: its child must not outlive it
+        ProcessHandle.of(parent.pid()).orElseThrow().destroyForcibly();
+        final long goneDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false))
+        {
+            assertTrue(System.nanoTime() < goneDeadlineNs, "grandchild " + childPid + " outlived its parent");
+            ClusterFixture.sleep(20);
+        }
+        assertEquals(9, parent.onExit().get(10, TimeUnit.SECONDS).signal());
+    }
+
+    @Test
+    void shouldRunOnAStandaloneMediaDriver() throws Exception
+    {
+        final String dir = "/dev/shm/clustr-test-standalone-" + ProcessHandle.current().pid();
+        final List<String> command = new ArrayList<>(javaCommand("io.clustr.driver.ClustrMediaDriver", "shared"));
+        command.add(command.size() - 2, "-Daeron.dir=" + dir);
+        final Process driver = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try
+        {
+            assertTrue(readLine(driver, "clustr media driver running").contains(dir));
+            try (io.clustr.Master master = io.clustr.Master.create(
+                io.clustr.Options.aeronDirectory(dir), io.clustr.Options.embeddedDriver(false)))
+            {
+                assertFalse(master.hasEmbeddedDriver());
+                final java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+                master.onPrivate((msg) -> reply.complete(msg.text()));
+                final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+                master.onConfirmation(1, "ready", ready::countDown);
+                final WorkerHandle worker = master.spawn(List.of(
+                    spec(TestWorker.class.getName(), args("web", "ready")))).get(0);
+                assertTrue(ready.await(30, TimeUnit.SECONDS));
+                master.publish(io.clustr.Channel.worker(worker.id()), "over-standalone");
+                assertEquals("private|" + worker.id() + "|0||over-standalone", reply.get(30, TimeUnit.SECONDS));
+            }
+            assertTrue(Files.exists(Path.of(dir)), "the driver outlives the master");
+
+            driver.destroy();
+            assertTrue(driver.waitFor(20, TimeUnit.SECONDS), "the driver stops on SIGTERM");
+            assertFalse(Files.exists(Path.of(dir)), "and deletes its directory");
+        }
+        finally
+        {
+            driver.destroyForcibly();
+            driver.waitFor(10, TimeUnit.SECONDS);
+            deleteRecursively(Path.of(dir));
+        }
+    }
+
     private static List<String> threadAffinities(final long pid) throws IOException
     {
         final List<String> result = new ArrayList<>();

@@ -14,6 +14,8 @@ import io.clustr.Worker;
  *     <li>{@code publish:public:<text>}, {@code publish:group:<name>:<text>}, {@code publish:worker:<id>:<text>};</li>
  *     <li>{@code kill:<id>:<code>}: kill another node, report {@code killed|myId|<id>|<exit code>} or
  *     {@code kill-failed|myId|<id>|<message>};</li>
+ *     <li>{@code spawn:<group>}: spawn a child TestWorker of that group, report
+ *     {@code spawned|myId|childId|childPid};</li>
  *     <li>{@code throw}: the handler throws (the worker must keep running);</li>
  *     <li>{@code exit:<code>}: System.exit.</li>
  * </ul>
@@ -100,6 +102,14 @@ public final class TestWorker
             {
                 worker.publish(master, "kill-failed|" + worker.id() + "|" + target + "|" + ex.getMessage());
             }
+            return true;
+        }
+        if (text.startsWith("spawn:"))
+        {
+            final String group = text.substring("spawn:".length());
+            final io.clustr.WorkerHandle child = worker.spawn(java.util.List.of(io.clustr.spawn.Spec.spec(
+                TestWorker.class.getName(), io.clustr.spawn.SpawnOption.args(group, "ready")))).get(0);
+            worker.publish(master, "spawned|" + worker.id() + "|" + child.id() + "|" + child.pid());
             return true;
         }
         if (text.equals("throw"))

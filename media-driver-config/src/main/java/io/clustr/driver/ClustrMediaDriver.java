@@ -60,10 +60,10 @@ public final class ClustrMediaDriver
         final MediaDriver.Context ctx = new MediaDriver.Context();
         pinThreads(ctx);
 
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        ctx.terminationHook(barrier::signal);
-
-        try (MediaDriver driver = MediaDriver.launch(ctx))
+        // Closed last (resources close in reverse): the barrier holds the JVM's shutdown until the driver is closed
+        // and its directory deleted.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            MediaDriver driver = MediaDriver.launch(ctx.terminationHook(barrier::signal)))
         {
             System.out.println("clustr media driver running: dir=" + driver.aeronDirectoryName() +
                 " threading=" + ctx.threadingMode() + " ipc.term.length=" + ctx.ipcTermBufferLength());
