@@ -132,9 +132,14 @@ public final class ClustrMediaDriver
 
         return (runnable) -> new Thread(() ->
         {
-            try (AffinityLock ignore = AffinityLock.acquireLock(cpu))
+            final AffinityLock lock = AffinityLock.acquireLock(cpu);
+            try
             {
                 runnable.run();
+            }
+            finally
+            {
+                lock.release();
             }
         });
     }
