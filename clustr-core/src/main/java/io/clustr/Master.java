@@ -2,6 +2,7 @@ package io.clustr;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
+import io.aeron.Publication;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.clustr.driver.DriverProfiles;
@@ -28,7 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * }
  * }</pre>
  * The master does not receive group messages; it receives public messages and those sent to
- * {@code Channel.worker(0)}. Run one master per media driver.
+ * {@code Channel.worker(0)}. One master per media driver: a second one on the same driver is refused.
  */
 public final class Master extends Node
 {
@@ -79,6 +80,7 @@ public final class Master extends Node
             }
             final ErrorRelay errorRelay = new ErrorRelay(ctx.errorHandler());
             aeron = connect(ctx, errorRelay);
+            checkNoOtherMaster(ctx, aeron);
 
             return new Master(ctx, driver, aeron, errorRelay);
         }
@@ -86,6 +88,23 @@ public final class Master extends Node
         {
             CloseHelper.quietCloseAll(aeron, driver);
             throw ex;
+        }
+    }
+
+    /**
+     * Only the master subscribes to confirmations: a subscriber there means another master uses this driver.
+     */
+    private static void checkNoOtherMaster(final Context ctx, final Aeron aeron)
+    {
+        try (Publication confirmations = Subscribers.awaitLinked(aeron, aeron.addPublication(
+            Configuration.ipcChannel(ctx.termLength()), ctx.confirmationStreamId())))
+        {
+            if (confirmations.isConnected() || Subscribers.exist(aeron.countersReader(), confirmations))
+            {
+                throw new ClustrException("another master is already running on the media driver in " +
+                    ctx.aeronDirectoryName() + ": run one master per driver (close it, or give this one its own " +
+                    "driver)");
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package io.clustr;
 
 import io.aeron.Aeron;
-import io.aeron.AeronCounters;
 import io.aeron.Counter;
 import io.aeron.Publication;
 import io.aeron.exceptions.ConcurrentConcludeException;
@@ -19,9 +18,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CountedErrorHandler;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,8 +63,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private static final long KILL_REPORT_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int AGENT_STOP_TIMEOUT_MS = 10_000;
     private static final int MAX_CONFIRMATION_ID_LENGTH = 65_534;
-    private static final int SUBSCRIBER_SESSION_ID_OFFSET = 8;   // io.aeron.driver.status.StreamCounter key layout
-    private static final int SUBSCRIBER_STREAM_ID_OFFSET = 12;
     private static final int AGENT_STOP_IN_SHUTDOWN_MS = 200;
 
     private final Context<?> ctx;
@@ -1320,30 +1315,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
     private boolean hasSubscribers(final Publication publication)
     {
-        final CountersReader counters = aeron.countersReader();
-        final AtomicBuffer metaData = counters.metaDataBuffer();
-        final int sessionId = publication.sessionId();
-        final int streamId = publication.streamId();
-        for (int counterId = 0, max = counters.maxCounterId(); counterId <= max; counterId++)
-        {
-            final int state = counters.getCounterState(counterId);
-            if (CountersReader.RECORD_UNUSED == state)
-            {
-                break;
-            }
-            if (CountersReader.RECORD_ALLOCATED == state &&
-                counters.getCounterTypeId(counterId) == AeronCounters.DRIVER_SUBSCRIBER_POSITION_TYPE_ID)
-            {
-                final int keyOffset = CountersReader.metaDataOffset(counterId) + CountersReader.KEY_OFFSET;
-                if (metaData.getInt(keyOffset + SUBSCRIBER_SESSION_ID_OFFSET) == sessionId &&
-                    metaData.getInt(keyOffset + SUBSCRIBER_STREAM_ID_OFFSET) == streamId)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return Subscribers.exist(aeron.countersReader(), publication);
     }
 
     private String describe(final Channel channel, final long result)

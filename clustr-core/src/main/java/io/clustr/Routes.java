@@ -186,20 +186,9 @@ final class Routes implements AutoCloseable
         return route;
     }
 
-    /**
-     * The driver answers an add-publication command before it links the subscriptions that already exist to the new
-     * log, so for a moment a new publication reports NOT_CONNECTED with no subscriber positions even when there are
-     * subscribers. Any command sent afterwards is handled after that linking: one round trip makes "no subscriber
-     * position" mean "nobody subscribes", which public and group publishes rely on.
-     */
     private Publication awaitLinked(final Publication publication)
     {
-        if (!publication.isConnected())
-        {
-            aeron.addCounter(ClustrCounters.DRIVER_ROUND_TRIP_TYPE_ID, "clustr driver round trip").close();
-        }
-
-        return publication;
+        return Subscribers.awaitLinked(aeron, publication);
     }
 
     private void checkOpen()

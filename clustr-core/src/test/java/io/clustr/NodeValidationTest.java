@@ -141,6 +141,15 @@ class NodeValidationTest
     }
 
     @Test
+    void shouldRefuseASecondMasterOnTheSameDriver()
+    {
+        final ClustrException ex = assertThrows(ClustrException.class,
+            () -> Master.create(aeronDirectory(dir), Options.embeddedDriver(false)));
+        assertTrue(ex.getMessage().contains("another master"), ex.getMessage());
+        master.publish(Channel.PUBLIC, "the first master is unharmed");
+    }
+
+    @Test
     void shouldRejectInvalidTermLength()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
