@@ -141,6 +141,32 @@ class NodeValidationTest
     }
 
     @Test
+    void shouldCallEveryHandlerOncePerMessageAndKeepGoingWhenOneThrows() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger second = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(3);
+        master
+            .onPublic((msg) -> first.incrementAndGet())
+            .onPublic((msg) ->
+            {
+                throw new IllegalStateException("a failing handler");
+            })
+            .onPublic((msg) ->
+            {
+                second.incrementAndGet();
+                done.countDown();
+            });
+        for (int i = 0; i < 3; i++)
+        {
+            master.publish(Channel.PUBLIC, "m" + i);
+        }
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertEquals(3, first.get());
+        assertEquals(3, second.get());
+    }
+
+    @Test
     void shouldRefuseASecondMasterOnTheSameDriver()
     {
         final ClustrException ex = assertThrows(ClustrException.class,
