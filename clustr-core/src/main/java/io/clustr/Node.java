@@ -1191,26 +1191,22 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
     }
 
-    final int expireKills(final long nowNs)
+    final void expireKills(final long nowNs)
     {
         if (pendingKills.isEmpty())
         {
-            return 0;
+            return;
         }
 
-        int expired = 0;
         for (final Map.Entry<Long, PendingKill> entry : pendingKills.entrySet())
         {
             final PendingKill pending = entry.getValue();
             if (nowNs - pending.deadlineNs > 0 && pendingKills.remove(entry.getKey(), pending))
             {
-                expired++;
                 pending.future.completeExceptionally(new ClustrException("no exit seen for worker " +
                     entry.getKey() + " within the kill grace period plus 10 s: its parent may have died"));
             }
         }
-
-        return expired;
     }
 
     private void checkOpen()
@@ -1306,8 +1302,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         if (Publication.MAX_POSITION_EXCEEDED == result)
         {
             routes.evict(channel, publication);
-            CloseHelper.quietClose(publication);
-            return false;
         }
 
         return false;

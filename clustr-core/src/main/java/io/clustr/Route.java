@@ -27,7 +27,6 @@ final class Route
     private static final boolean IS_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     final Publication publication;
-    final int prefixLength;
     final int headerLength;
     final int maxClaimPayload;
     final int maxPayload;
@@ -55,7 +54,7 @@ final class Route
             DataEncoder.senderGroupHeaderLength() + senderGroup.length +
             DataEncoder.targetGroupHeaderLength() + target.length;
         final int padding = (Long.BYTES - ((unpadded + PAYLOAD_HEADER_LENGTH) % Long.BYTES)) % Long.BYTES;
-        this.prefixLength = unpadded + padding;
+        final int prefixLength = unpadded + padding;
         this.headerLength = prefixLength + PAYLOAD_HEADER_LENGTH;
 
         final UnsafeBuffer header = new UnsafeBuffer(new byte[headerLength]);

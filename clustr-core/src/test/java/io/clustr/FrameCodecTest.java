@@ -31,7 +31,8 @@ class FrameCodecTest
     private final HandlerList handlers = new HandlerList();
 
     @ParameterizedTest
-    @CsvSource({ "'', '', 0", "web, '', 32", "bench-pub, bench-sub, 1", "a, abcdefghijklmnopq, 1024", "cache, '', 300" })
+    @CsvSource({
+        "'', '', 0", "web, '', 32", "bench-pub, bench-sub, 1", "a, abcdefghijklmnopq, 1024", "cache, '', 300" })
     void shouldWriteFramesThatTheGeneratedDecoderReads(
         final String senderGroup, final String targetGroup, final int payloadLength)
     {

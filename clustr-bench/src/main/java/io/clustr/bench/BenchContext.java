@@ -284,6 +284,22 @@ final class BenchContext
      * @param args the arguments.
      * @return a mutable list.
      */
+    /**
+     * Arguments of a timed workload: sizes, warm-up and duration of this run, after {@code common}.
+     *
+     * @param common the arguments that come first.
+     * @return a new list.
+     */
+    List<String> timed(final List<String> common)
+    {
+        final List<String> args = new ArrayList<>(common);
+        args.addAll(list(
+            "--sizes", sizesArg(),
+            "--warmup-ms", Long.toString(warmupMs),
+            "--duration-ms", Long.toString(durationMs)));
+        return args;
+    }
+
     static List<String> list(final String... args)
     {
         return new ArrayList<>(Arrays.asList(args));

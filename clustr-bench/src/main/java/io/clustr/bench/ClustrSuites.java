@@ -129,10 +129,7 @@ final class ClustrSuites
 
     private List<String> timed()
     {
-        return BenchContext.list(
-            "--sizes", ctx.sizesArg(),
-            "--warmup-ms", Long.toString(ctx.warmupMs),
-            "--duration-ms", Long.toString(ctx.durationMs));
+        return ctx.timed(List.of());
     }
 
     private void throughput(final String stream, final int subscribers)

@@ -55,12 +55,7 @@ final class RedisSuite
 
     private List<String> timed()
     {
-        final List<String> args = common();
-        args.addAll(BenchContext.list(
-            "--sizes", ctx.sizesArg(),
-            "--warmup-ms", Long.toString(ctx.warmupMs),
-            "--duration-ms", Long.toString(ctx.durationMs)));
-        return args;
+        return ctx.timed(common());
     }
 
     private void throughput()

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -322,7 +323,8 @@ class SupervisionSystemTest
         assertEquals("cache", child.group());
 
         cluster.master.publish(io.clustr.Channel.worker(childId), "hello-grandchild");
-        assertEquals("private|" + childId + "|0||hello-grandchild", cluster.await((m) -> m.endsWith("|hello-grandchild")));
+        assertEquals("private|" + childId + "|0||hello-grandchild",
+            cluster.await((m) -> m.endsWith("|hello-grandchild")));
 
         // the middle worker dies without warning: its child must not outlive it
         ProcessHandle.of(parent.pid()).orElseThrow().destroyForcibly();
@@ -349,7 +351,7 @@ class SupervisionSystemTest
                 io.clustr.Options.aeronDirectory(dir), io.clustr.Options.embeddedDriver(false)))
             {
                 assertFalse(master.hasEmbeddedDriver());
-                final java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+                final CompletableFuture<String> reply = new CompletableFuture<>();
                 master.onPrivate((msg) -> reply.complete(msg.text()));
                 final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
                 master.onConfirmation(1, "ready", ready::countDown);

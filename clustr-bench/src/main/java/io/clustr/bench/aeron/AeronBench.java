@@ -3,7 +3,10 @@ package io.clustr.bench.aeron;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.clustr.Configuration;
 import io.clustr.bench.Args;
+import io.clustr.driver.ProgressiveBackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 /**
  * What every raw Aeron bench process shares: its client, its channel and its stream ids.
@@ -51,6 +54,18 @@ public final class AeronBench
     public static String channel(final int termLength)
     {
         return "aeron:ipc?term-length=" + termLength;
+    }
+
+    /**
+     * The idle strategy named by {@code --idle}, clustr's default when absent, created as clustr creates its own.
+     *
+     * @param args the command line.
+     * @return a new idle strategy.
+     */
+    public static IdleStrategy idleStrategy(final Args args)
+    {
+        return Configuration.idleStrategy(
+            args.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
     }
 
     /**

@@ -3,11 +3,9 @@ package io.clustr.bench.aeron;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
-import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
-import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
@@ -31,7 +29,7 @@ public final class AeronIdleMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
+        final IdleStrategy idleStrategy = AeronBench.idleStrategy(parsed);
         final FragmentHandler handler = (buffer, offset, length, header) -> {};
 
         ParentWatch.start();

@@ -4,11 +4,9 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
-import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.RttPinger;
-import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
@@ -32,7 +30,7 @@ public final class AeronPingMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
+        final IdleStrategy idleStrategy = AeronBench.idleStrategy(parsed);
         final String channel = AeronBench.channel(parsed);
 
         ParentWatch.start();

@@ -4,12 +4,10 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
-import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.Payload;
-import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -32,7 +30,7 @@ public final class AeronPongMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
+        final IdleStrategy idleStrategy = AeronBench.idleStrategy(parsed);
         final String channel = AeronBench.channel(parsed);
 
         ParentWatch.start();

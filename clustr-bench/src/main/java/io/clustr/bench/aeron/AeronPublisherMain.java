@@ -3,13 +3,11 @@ package io.clustr.bench.aeron;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
-import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.MessageSink;
 import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.ThroughputPublisher;
-import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -151,7 +149,7 @@ public final class AeronPublisherMain
             AeronBench.awaitConnected(publication);
             final ThroughputPublisher publisher = new ThroughputPublisher(
                 sink(parsed.string("encode", "offer"), publication),
-                Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS)),
+                AeronBench.idleStrategy(parsed),
                 maxSize);
 
             final long sent = publisher.run(

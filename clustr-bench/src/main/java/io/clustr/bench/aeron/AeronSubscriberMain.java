@@ -4,12 +4,10 @@ import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
-import io.clustr.Configuration;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
 import io.clustr.bench.workload.ThroughputReceiver;
-import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -31,7 +29,7 @@ public final class AeronSubscriberMain
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
-        final IdleStrategy idleStrategy = Configuration.idleStrategy(parsed.string("idle", ProgressiveBackoffIdleStrategy.ALIAS));
+        final IdleStrategy idleStrategy = AeronBench.idleStrategy(parsed);
         final int fragmentLimit = parsed.intValue("fragment-limit", 256);
         final int payloadOffset = parsed.intValue("payload-offset", 0);
         final ThroughputReceiver receiver = new ThroughputReceiver(System.out::println);
