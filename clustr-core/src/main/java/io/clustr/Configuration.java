@@ -70,6 +70,13 @@ public final class Configuration
     public static final long MAX_WORKER_ID = Integer.MAX_VALUE - PRIVATE_STREAM_ID_BASE;
 
     /**
+     * How long a node's own Aeron client keeps the logs mapped after it closes ({@code Aeron.Context
+     * closeLingerDurationNs}): a publish that another thread began just before the close finishes writing into a
+     * mapped log instead of an unmapped one (a SIGSEGV), and any later one sees the node closed.
+     */
+    public static final long CLOSE_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /**
      * Length of each of the three terms of every clustr IPC log. The largest message is one eighth of it.
      */
     public static final String TERM_LENGTH_PROP_NAME = "clustr.term.length";

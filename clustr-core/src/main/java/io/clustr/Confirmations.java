@@ -1,6 +1,7 @@
 package io.clustr;
 
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentTerminationException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,6 +52,10 @@ final class Confirmations
                     try
                     {
                         registration.handler.onConfirmations(confirmations);
+                    }
+                    catch (final AgentTerminationException ex)
+                    {
+                        throw ex;
                     }
                     catch (final Throwable ex)
                     {

@@ -104,6 +104,10 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
                     }
                     final JoinAckDecoder d = joinAckDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long workerId = d.workerId();
+                    if (!listener.isJoinAckWanted(workerId))
+                    {
+                        return;
+                    }
                     final long masterPid = d.masterPid();
                     final JoinAckDecoder.MembersDecoder membersDecoder = d.members();
                     final int count = membersDecoder.count();

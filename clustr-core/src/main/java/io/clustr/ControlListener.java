@@ -9,6 +9,15 @@ interface ControlListener
 {
     void onJoin(MemberInfo member);
 
+    /**
+     * A JoinAck carries the whole member list: decoded only for the node it answers, so a cluster's start-up is not
+     * quadratic in its size.
+     *
+     * @param workerId the JoinAck is for.
+     * @return true to decode it and call {@link #onJoinAck(long, long, List)}.
+     */
+    boolean isJoinAckWanted(long workerId);
+
     void onJoinAck(long workerId, long masterPid, List<MemberInfo> members);
 
     void onLeave(long workerId, int exitCode);

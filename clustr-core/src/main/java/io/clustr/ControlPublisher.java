@@ -8,30 +8,36 @@ import io.clustr.codecs.JoinEncoder;
 import io.clustr.codecs.KillEncoder;
 import io.clustr.codecs.LeaveEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Encodes and sends control frames. Control traffic is rare and may come from any thread, so methods are
- * synchronized and frames are encoded into one scratch buffer, then offered with a bounded retry.
+ * Encodes and sends control frames. Used by the agent only, so it needs no lock. Each frame is offered at most
+ * {@link #SEND_ATTEMPTS} times; a frame that still fails (the stream is back-pressured or not connected yet) is copied
+ * to a queue and offered again on later duty cycles by {@link #flush()}, in order, so control frames are never
+ * dropped for a busy stream and the duty cycle never waits on one. The queue is bounded: beyond
+ * {@link #MAX_PENDING_FRAMES} the oldest frame is dropped and counted as an error.
  */
 final class ControlPublisher implements AutoCloseable
 {
-    private static final long OFFER_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    static final int SEND_ATTEMPTS = 3;
+    static final int MAX_PENDING_FRAMES = 1024;
 
     private final Publication publication;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
+    private final UnsafeBuffer pendingBuffer = new UnsafeBuffer(new byte[0]);
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final JoinEncoder joinEncoder = new JoinEncoder();
     private final JoinAckEncoder joinAckEncoder = new JoinAckEncoder();
     private final LeaveEncoder leaveEncoder = new LeaveEncoder();
     private final KillEncoder killEncoder = new KillEncoder();
     private final ExitEncoder exitEncoder = new ExitEncoder();
-    private final IdleStrategy idleStrategy = new BackoffIdleStrategy(1, 10, 1_000, 1_000_000);
+    private long droppedFrames;
 
     ControlPublisher(final Publication publication)
     {
@@ -43,7 +49,52 @@ final class ControlPublisher implements AutoCloseable
         return publication.isConnected();
     }
 
-    synchronized boolean join(final MemberInfo member)
+    /**
+     * @return frames waiting to be sent.
+     */
+    int pendingFrames()
+    {
+        return pending.size();
+    }
+
+    /**
+     * @return frames dropped because the queue was full, since the start.
+     */
+    long droppedFrames()
+    {
+        return droppedFrames;
+    }
+
+    /**
+     * Offer the queued frames again, oldest first, stopping at the first that still fails.
+     *
+     * @return frames sent.
+     */
+    int flush()
+    {
+        int sent = 0;
+        byte[] frame;
+        while (null != (frame = pending.peekFirst()))
+        {
+            pendingBuffer.wrap(frame);
+            if (!tryOffer(pendingBuffer, frame.length))
+            {
+                break;
+            }
+            pending.pollFirst();
+            sent++;
+        }
+
+        return sent;
+    }
+
+    /**
+     * Send a join. A join is resent until acknowledged, so a failed one is not queued.
+     *
+     * @param member this node.
+     * @return true if sent.
+     */
+    boolean join(final MemberInfo member)
     {
         joinEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .workerId(member.id())
@@ -56,10 +107,10 @@ final class ControlPublisher implements AutoCloseable
             .name(member.name())
             .cpus(member.cpus());
 
-        return offer(MessageHeaderEncoder.ENCODED_LENGTH + joinEncoder.encodedLength());
+        return pending.isEmpty() && tryOffer(buffer, MessageHeaderEncoder.ENCODED_LENGTH + joinEncoder.encodedLength());
     }
 
-    synchronized boolean joinAck(final long workerId, final long masterPid, final Collection<MemberInfo> members)
+    void joinAck(final long workerId, final long masterPid, final Collection<MemberInfo> members)
     {
         joinAckEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .workerId(workerId)
@@ -79,29 +130,29 @@ final class ControlPublisher implements AutoCloseable
                 .cpus(member.cpus());
         }
 
-        return offer(MessageHeaderEncoder.ENCODED_LENGTH + joinAckEncoder.encodedLength());
+        send(MessageHeaderEncoder.ENCODED_LENGTH + joinAckEncoder.encodedLength());
     }
 
-    synchronized boolean leave(final long workerId, final int exitCode)
+    void leave(final long workerId, final int exitCode)
     {
         leaveEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .workerId(workerId)
             .exitCode(exitCode);
 
-        return offer(MessageHeaderEncoder.ENCODED_LENGTH + leaveEncoder.encodedLength());
+        send(MessageHeaderEncoder.ENCODED_LENGTH + leaveEncoder.encodedLength());
     }
 
-    synchronized boolean kill(final long targetId, final long requesterId, final int exitCode)
+    void kill(final long targetId, final long requesterId, final int exitCode)
     {
         killEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .targetId(targetId)
             .requesterId(requesterId)
             .exitCode(exitCode);
 
-        return offer(MessageHeaderEncoder.ENCODED_LENGTH + killEncoder.encodedLength());
+        send(MessageHeaderEncoder.ENCODED_LENGTH + killEncoder.encodedLength());
     }
 
-    synchronized boolean exit(
+    void exit(
         final long workerId,
         final long parentId,
         final long pid,
@@ -119,7 +170,7 @@ final class ControlPublisher implements AutoCloseable
             .respawning(respawning ? BooleanType.TRUE : BooleanType.FALSE)
             .reason(truncate(reason));
 
-        return offer(MessageHeaderEncoder.ENCODED_LENGTH + exitEncoder.encodedLength());
+        send(MessageHeaderEncoder.ENCODED_LENGTH + exitEncoder.encodedLength());
     }
 
     private static String truncate(final String reason)
@@ -133,24 +184,41 @@ final class ControlPublisher implements AutoCloseable
         return reason.length() > 16_000 ? reason.substring(reason.length() - 16_000) : reason;
     }
 
-    private boolean offer(final int length)
+    private void send(final int length)
     {
-        final long deadlineNs = System.nanoTime() + OFFER_TIMEOUT_NS;
-        idleStrategy.reset();
-        while (true)
+        if (pending.isEmpty() && tryOffer(buffer, length))
         {
-            final long result = publication.offer(buffer, 0, length);
+            return;
+        }
+
+        if (pending.size() >= MAX_PENDING_FRAMES)
+        {
+            pending.pollFirst();
+            droppedFrames++;
+        }
+        final byte[] copy = new byte[length];
+        buffer.getBytes(0, copy);
+        pending.addLast(copy);
+    }
+
+    private boolean tryOffer(final DirectBuffer frame, final int length)
+    {
+        for (int i = 0; i < SEND_ATTEMPTS; i++)
+        {
+            final long result = publication.offer(frame, 0, length);
             if (result > 0)
             {
                 return true;
             }
             if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result ||
-                System.nanoTime() - deadlineNs > 0)
+                Publication.NOT_CONNECTED == result)
             {
                 return false;
             }
-            idleStrategy.idle();
+            // BACK_PRESSURED or ADMIN_ACTION: worth another immediate attempt
         }
+
+        return false;
     }
 
     @Override

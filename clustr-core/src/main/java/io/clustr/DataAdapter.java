@@ -9,6 +9,7 @@ import io.clustr.codecs.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.UnsafeApi;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteOrder;
@@ -157,6 +158,10 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
             try
             {
                 handler.onMessage(message);
+            }
+            catch (final AgentTerminationException ex)
+            {
+                throw ex;
             }
             catch (final Throwable ex)
             {

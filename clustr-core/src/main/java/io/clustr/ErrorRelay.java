@@ -32,7 +32,6 @@ final class ErrorRelay implements ErrorHandler
         else
         {
             node.onAeronError(throwable);
-            node.errorHandler().onError(throwable);
         }
     }
 }

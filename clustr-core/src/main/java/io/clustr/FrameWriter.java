@@ -14,13 +14,12 @@ import java.nio.ByteOrder;
 
 /**
  * Writes data and confirmation frames straight into a publication's log (data frames as the route's pre-encoded
- * prefix, the payload length and the payload). One per publishing thread (publications
- * are thread-safe, encoders and claims are not), so publishing from any thread needs no lock and does not allocate.
+ * prefix, the payload length and the payload). One per publishing thread and node (publications are thread-safe,
+ * encoders and claims are not), so publishing from any thread needs no lock and does not allocate. When its node
+ * closes, {@link #clear()} drops the cached route, so a writer left in a thread-local holds nothing of the node.
  */
 final class FrameWriter
 {
-    static final ThreadLocal<FrameWriter> WRITERS = ThreadLocal.withInitial(FrameWriter::new);
-
     private static final byte[] EMPTY = new byte[0];
     private static final int CONFIRMATION_FIXED_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH +
         ConfirmationEncoder.BLOCK_LENGTH + ConfirmationEncoder.senderGroupHeaderLength() +
@@ -40,6 +39,17 @@ final class FrameWriter
     static int confirmationFrameLength(final int senderGroupLength, final int idLength)
     {
         return CONFIRMATION_FIXED_LENGTH + senderGroupLength + idLength;
+    }
+
+    /**
+     * Forget the cached route and the wrapped payload: the node is closing.
+     */
+    void clear()
+    {
+        cachedChannel = null;
+        cachedRoutes = null;
+        cachedRoute = null;
+        arrayWrapper.wrap(EMPTY);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The master of a cluster: node id 0. It embeds the host's media driver by default (in a fresh directory under
@@ -34,10 +35,11 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Master extends Node
 {
     private final MediaDriver driver;
+    private final AtomicBoolean isDriverClosed = new AtomicBoolean();
 
-    private Master(final Context ctx, final MediaDriver driver, final Aeron aeron, final ErrorRelay errorRelay)
+    private Master(final Context ctx, final MediaDriver driver, final Aeron aeron)
     {
-        super(ctx, aeron, 0, "", true, -1, errorRelay);
+        super(ctx, aeron, 0, "", -1);
         this.driver = driver;
     }
 
@@ -68,25 +70,23 @@ public final class Master extends Node
      */
     public static Master launch(final Context ctx)
     {
-        ctx.conclude();
-
         MediaDriver driver = null;
-        Aeron aeron = null;
         try
         {
+            ctx.conclude();
             if (ctx.embeddedDriver())
             {
                 driver = launchDriver(ctx);
             }
-            final ErrorRelay errorRelay = new ErrorRelay(ctx.errorHandler());
-            aeron = connect(ctx, errorRelay);
+            final Aeron aeron = connect(ctx);
             checkNoOtherMaster(ctx, aeron);
 
-            return new Master(ctx, driver, aeron, errorRelay);
+            return new Master(ctx, driver, aeron);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(aeron, driver);
+            CloseHelper.quietClose(ctx::close);
+            CloseHelper.quietClose(driver);
             throw ex;
         }
     }
@@ -215,7 +215,10 @@ public final class Master extends Node
     @Override
     void onClosed()
     {
-        CloseHelper.quietClose(driver);
+        if (isDriverClosed.compareAndSet(false, true))
+        {
+            CloseHelper.quietClose(driver);
+        }
     }
 
     /**
@@ -245,6 +248,7 @@ public final class Master extends Node
         {
         }
 
+        @Override
         void concludeNode()
         {
             if (null == name())

@@ -1,9 +1,9 @@
 package io.clustr;
 
 import io.aeron.Aeron;
-import io.aeron.Counter;
-import io.aeron.Publication;
+import io.aeron.RethrowingErrorHandler;
 import io.aeron.exceptions.ConcurrentConcludeException;
+import io.aeron.exceptions.ConfigurationException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.clustr.spawn.ChildProcess;
 import io.clustr.spawn.ChildState;
@@ -11,12 +11,12 @@ import io.clustr.spawn.CpuSet;
 import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.Pinning;
 import io.clustr.spawn.Spec;
-import io.clustr.spawn.Supervisor;
-import io.clustr.spawn.SupervisorListener;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -24,29 +24,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * A process of a clustr cluster: the {@link Master} or a {@link Worker}.
  * <p>
- * Every node attaches to the host's media driver with one Aeron client and runs one duty-cycle thread that polls its
+ * Every node attaches to the host's media driver with one Aeron client and runs one duty-cycle agent that polls its
  * streams and calls its handlers. Any node can publish on any stream, confirm, spawn children and kill any other node
- * by id. Methods may be called from any thread unless they say otherwise; handlers run on the duty-cycle thread and
- * must not block it (in particular, do not wait on a future returned by {@link #killWorker(long, int)} inside a
- * handler).
+ * by id. Methods may be called from any thread unless they say otherwise: they publish through the calling thread's
+ * own encoder, read immutable snapshots of the cluster, or hand a command to the agent, and never wait on the
+ * agent's state. Handlers run on the duty-cycle thread and must not block it (in particular, do not wait on a future
+ * returned by {@link #killWorker(long, int)} inside a handler).
  */
 public abstract sealed class Node implements AutoCloseable permits Master, Worker
 {
@@ -60,189 +60,130 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public static final String TERM_LENGTH_ENV = "CLUSTR_TERM_LENGTH";
 
-    private static final long KILL_REPORT_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final int AGENT_STOP_TIMEOUT_MS = 10_000;
-    private static final int MAX_CONFIRMATION_ID_LENGTH = 65_534;
-    private static final int AGENT_STOP_IN_SHUTDOWN_MS = 200;
+    private static final long AGENT_STOP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long AGENT_STOP_IN_SHUTDOWN_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long SHUTDOWN_MARGIN_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final Context<?> ctx;
     private final long id;
     private final String group;
-    private final byte[] groupBytes;
-    private final boolean isMaster;
     private final Aeron aeron;
-    private final String channel;
-    private final Membership membership = new Membership();
-    private final HandlerList publicHandlers = new HandlerList();
-    private final HandlerList privateHandlers = new HandlerList();
-    private final HandlerList groupHandlers = new HandlerList();
-    private final CopyOnWriteArrayList<KillHandler> killHandlers = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<LifecycleListener> lifecycleListeners = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<Long, PendingKill> pendingKills = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, SpawnedWorker> handles = new ConcurrentHashMap<>();
-    private final Map<Long, Integer> pendingChildKills = new HashMap<>();
-    private final AtomicBoolean isClosed = new AtomicBoolean();
-    private final AtomicBoolean isExiting = new AtomicBoolean();
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final CompletableFuture<Void> joined = new CompletableFuture<>();
-    private final Counter errorsCounter;
-    private final Counter malformedCounter;
-    private final Counter unhandledCounter;
-    private final Counter receivedCounter;
-    private final Counter pinnedCpuCounter;
+    private final NodeCounters counters;
     private final ErrorHandler errorHandler;
+    private final Membership membership = new Membership();
+    private final DataSubscriptions subscriptions;
+    private final ControlPublisher controlPublisher;
+    private final ControlAdapter controlAdapter;
+    private final ConfirmationAdapter confirmationAdapter;
     private final Confirmations confirmations;
     private final Routes routes;
-    private final ControlPublisher controlPublisher;
+    private final DataPublisher dataPublisher;
+    private final SpawnBridge spawnBridge;
     private final NodeAgent agent;
     private final AgentRunner runner;
+    private final AgentInvoker invoker;
+    private final CopyOnWriteArrayList<KillHandler> killHandlers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean isClosed = new AtomicBoolean();
+    private final AtomicBoolean isExiting = new AtomicBoolean();
+    private final AtomicBoolean isReleased = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
     private final Thread shutdownHook;
     private volatile boolean isDriverGone;
     private volatile boolean isShuttingDown;
+    private volatile boolean isReleaseDeferred;
     private volatile int pinnedCpu = -1;
-    private volatile long masterPid = -1;
-    private Supervisor supervisor;
-    private DataAdapter publicAdapter;
-    private DataAdapter groupAdapter;
-    private final FrameWriter agentWriter = new FrameWriter();
-    private volatile Thread agentThread;
-    private volatile WriterSlot publisherSlot;
+    private volatile Runnable exitAfterStop;
 
-    Node(
-        final Context<?> ctx,
-        final Aeron aeron,
-        final long id,
-        final String group,
-        final boolean isMaster,
-        final long parentPid,
-        final ErrorRelay errorRelay)
+    Node(final Context<?> ctx, final Aeron aeron, final long id, final String group, final long parentPid)
     {
         this.ctx = ctx;
         this.aeron = aeron;
         this.id = id;
         this.group = group;
-        this.groupBytes = group.getBytes(StandardCharsets.US_ASCII);
-        this.isMaster = isMaster;
-        this.channel = Configuration.ipcChannel(ctx.termLength());
+        final boolean isMaster = this instanceof Master;
+        final String channel = Configuration.ipcChannel(ctx.termLength());
 
-        final ArrayList<AutoCloseable> opened = new ArrayList<>();
+        NodeCounters counters = null;
+        DataSubscriptions subscriptions = null;
+        ControlAdapter controlAdapter = null;
+        ConfirmationAdapter confirmationAdapter = null;
+        ControlPublisher controlPublisher = null;
+        Routes routes = null;
         try
         {
-            errorsCounter = add(opened, ClustrCounters.allocate(
-                aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", id, group));
-            malformedCounter = add(opened, ClustrCounters.allocate(
-                aeron, ClustrCounters.MALFORMED_FRAMES_TYPE_ID, "malformed frames", id, group));
-            unhandledCounter = add(opened, ClustrCounters.allocate(
-                aeron, ClustrCounters.UNHANDLED_MESSAGES_TYPE_ID, "unhandled messages", id, group));
-            receivedCounter = add(opened, ClustrCounters.allocate(
-                aeron, ClustrCounters.MESSAGES_RECEIVED_TYPE_ID, "messages received", id, group));
-            pinnedCpuCounter = add(opened, ClustrCounters.allocate(
-                aeron, ClustrCounters.PINNED_CPU_TYPE_ID, "pinned cpu", id, group));
-            pinnedCpuCounter.setRelease(-1);
-
-            errorHandler = new CountedErrorHandler(ctx.errorHandler(), errorsCounter);
+            counters = new NodeCounters(aeron, id, group);
+            errorHandler = new CountedErrorHandler(ctx.errorHandler(), counters.errors);
+            ctx.errorRelay().attach(this);
             confirmations = isMaster ? new Confirmations(errorHandler) : null;
 
-            final int fragmentLimit = ctx.fragmentLimit();
-            final ControlAdapter controlAdapter = add(opened, new ControlAdapter(
-                aeron.addSubscription(channel, ctx.controlStreamId()), malformedCounter));
-            final ConfirmationAdapter confirmationAdapter = isMaster ? add(opened, new ConfirmationAdapter(
-                aeron.addSubscription(channel, ctx.confirmationStreamId()), confirmations, malformedCounter)) : null;
-            final DataAdapter privateAdapter = add(opened, new DataAdapter(
-                aeron.addSubscription(channel, Configuration.privateStreamId(id)), Channel.Kind.PRIVATE, null,
-                privateHandlers, errorHandler, malformedCounter, unhandledCounter, fragmentLimit));
-
-            controlPublisher = add(opened, new ControlPublisher(
-                aeron.addPublication(channel, ctx.controlStreamId())));
-            routes = add(opened, new Routes(aeron, channel, id, groupBytes, ctx.publicStreamId(),
-                ctx.confirmationStreamId(), ctx.privatePublicationCache()));
+            subscriptions = new DataSubscriptions(aeron, channel, id, ctx.publicStreamId(), group,
+                ctx.fragmentLimit(), errorHandler, counters);
+            controlAdapter = new ControlAdapter(
+                aeron.addSubscription(channel, ctx.controlStreamId()), counters.malformedFrames);
+            confirmationAdapter = isMaster ? new ConfirmationAdapter(
+                aeron.addSubscription(channel, ctx.confirmationStreamId()), confirmations, counters.malformedFrames) :
+                null;
+            controlPublisher = new ControlPublisher(aeron.addPublication(channel, ctx.controlStreamId()));
+            routes = new Routes(aeron, channel, id, group.getBytes(StandardCharsets.US_ASCII), ctx.publicStreamId(),
+                ctx.confirmationStreamId(), ctx.privatePublicationCache());
 
             final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
             if (parentPid > 0 && null == parent)
             {
                 throw new ClustrException("parent process " + parentPid + " has already exited: not starting");
             }
-
-            final String roleName = isMaster ? "clustr-master" : "clustr-" + group + "-" + id;
-            agent = new NodeAgent(
-                this, roleName, aeron, controlAdapter, privateAdapter, confirmationAdapter, receivedCounter, parent);
-            controlAdapter.listener(agent);
-            errorRelay.attach(this);
-            runner = new AgentRunner(ctx.idleStrategy(), errorHandler, null, agent);
-            if (isMaster)
-            {
-                joined.complete(null);
-                masterPid = ProcessHandle.current().pid();
-            }
-            AgentRunner.startOnThread(runner, this::newAgentThread);
-            opened.add(runner);
-
-            shutdownHook = new Thread(this::closeOnShutdown, "clustr-shutdown-" + id);
-            if (ctx.registerShutdownHook())
-            {
-                Runtime.getRuntime().addShutdownHook(shutdownHook);
-            }
         }
         catch (final RuntimeException ex)
         {
-            for (int i = opened.size() - 1; i >= 0; i--)
-            {
-                CloseHelper.quietClose(opened.get(i));
-            }
+            CloseHelper.quietCloseAll(routes, controlPublisher, confirmationAdapter, controlAdapter, subscriptions,
+                counters);
             throw ex;
         }
-    }
 
-    /**
-     * The frame writer of the calling thread. The duty-cycle thread and the first other thread that publishes (say,
-     * a main thread streaming messages) each get theirs from a field; further threads from a thread-local, whose
-     * lookup (a hash probe and a weak reference check) costs a noticeable share of a 32 byte publish.
-     */
-    private FrameWriter writer()
-    {
-        final Thread thread = Thread.currentThread();
-        if (thread == agentThread)
-        {
-            return agentWriter;
-        }
+        this.counters = counters;
+        this.subscriptions = subscriptions;
+        this.controlAdapter = controlAdapter;
+        this.confirmationAdapter = confirmationAdapter;
+        this.controlPublisher = controlPublisher;
+        this.routes = routes;
+        this.dataPublisher = new DataPublisher(id, group, ctx.termLength(), ctx.publishTimeoutNs(), routes,
+            aeron.countersReader(), membership::view, isClosed::get);
 
-        final WriterSlot slot = publisherSlot;
-        if (null != slot && slot.thread == thread)
-        {
-            return slot.writer;
-        }
+        final String roleName = isMaster ? "clustr-master" : "clustr-" + group + "-" + id;
+        final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
+        final NodeAgent[] agentRef = new NodeAgent[1];
+        this.spawnBridge = new SpawnBridge(
+            this, ctx, this::nextWorkerId, errorHandler, (command) -> agentRef[0].submit(command), controlPublisher);
+        this.agent = new NodeAgent(this, roleName, ctx.killGraceNs(), aeron, errorHandler, controlAdapter,
+            controlPublisher, subscriptions.privateAdapter(), confirmationAdapter, routes, membership, spawnBridge,
+            counters.messagesReceived, parent);
+        agentRef[0] = agent;
 
-        if (null == slot)
+        final ErrorHandler runnerErrorHandler = (throwable) ->
         {
-            synchronized (this)
+            if (!(throwable instanceof NodeLeft))
             {
-                if (null == publisherSlot)
-                {
-                    publisherSlot = new WriterSlot(thread, new FrameWriter());
-                    return publisherSlot.writer;
-                }
+                errorHandler.onError(throwable);
             }
-        }
-
-        return FrameWriter.WRITERS.get();
-    }
-
-    private static final class WriterSlot
-    {
-        final Thread thread;
-        final FrameWriter writer;
-
-        WriterSlot(final Thread thread, final FrameWriter writer)
+        };
+        if (ctx.useAgentInvoker())
         {
-            this.thread = thread;
-            this.writer = writer;
+            runner = null;
+            invoker = new AgentInvoker(runnerErrorHandler, null, agent);
+            invoker.start();
         }
-    }
+        else
+        {
+            invoker = null;
+            runner = new AgentRunner(ctx.idleStrategy(), runnerErrorHandler, null, agent);
+            AgentRunner.startOnThread(runner, this::newAgentThread);
+        }
 
-    private static <T extends AutoCloseable> T add(final List<AutoCloseable> opened, final T closeable)
-    {
-        opened.add(closeable);
-        return closeable;
+        shutdownHook = new Thread(this::closeOnShutdown, "clustr-shutdown-" + id);
+        if (ctx.registerShutdownHook())
+        {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     private Thread newAgentThread(final Runnable runnable)
@@ -253,31 +194,40 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             try (Pinning.PinnedThread pin = Pinning.pinCurrentThread(cpus.first()))
             {
                 pinnedCpu = pin.cpuId();
-                pinnedCpuCounter.setRelease(pin.cpuId());
+                counters.pinnedCpu.setRelease(pin.cpuId());
                 runnable.run();
             }
         };
 
-        final Thread thread = new Thread(pinned);
-        agentThread = thread;
+        final Thread thread = ctx.threadFactory().newThread(pinned);
+        dataPublisher.agentThread(thread);
         return thread;
     }
 
     /**
-     * Create an Aeron client for a node: conductor invoked by the node's own duty cycle (one thread per node), and
-     * errors reported to the node.
+     * Create an Aeron client for a node unless the context has one: conductor invoked by the node's own duty cycle
+     * (one thread per node), errors reported to the node, exceptions inside a poll reaching the agent.
      */
-    static Aeron connect(final Context<?> ctx, final ErrorRelay errorHandler)
+    static Aeron connect(final Context<?> ctx)
     {
+        if (null != ctx.aeron())
+        {
+            return ctx.aeron();
+        }
+
         final Aeron.Context aeronCtx = new Aeron.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
             .useConductorAgentInvoker(true)
-            .errorHandler(errorHandler)
-            .clientName("clustr");
+            .errorHandler(ctx.errorRelay())
+            .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
+            .closeLingerDurationNs(Configuration.CLOSE_LINGER_NS)
+            .clientName("clustr " + ctx.name());
 
         try
         {
-            return Aeron.connect(aeronCtx);
+            final Aeron aeron = Aeron.connect(aeronCtx);
+            ctx.aeron(aeron).ownsAeronClient(true);
+            return aeron;
         }
         catch (final DriverTimeoutException | IllegalStateException ex)
         {
@@ -332,6 +282,28 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     }
 
     /**
+     * @return true once the master has acknowledged this node's join and its confirmations reach the master; always
+     * true for the master. {@code Worker.create} returns only then, unless the node runs in invoker mode.
+     */
+    public final boolean isJoined()
+    {
+        final CompletableFuture<Void> joined = agent.joined();
+        return joined.isDone() && !joined.isCompletedExceptionally();
+    }
+
+    /**
+     * The invoker of this node's duty cycle when its context has {@link Context#useAgentInvoker(boolean)} set: the
+     * caller then runs the node by calling {@link AgentInvoker#invoke()} (no thread is started), for example to drive
+     * several nodes deterministically from one test thread.
+     *
+     * @return the invoker, or null when the node runs its own thread.
+     */
+    public final AgentInvoker agentInvoker()
+    {
+        return invoker;
+    }
+
+    /**
      * Add a handler for messages published to {@link Channel#PUBLIC}. Handlers added later add to, not replace,
      * earlier ones; each is called once per message, on the duty-cycle thread.
      * <p>
@@ -344,19 +316,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public Node onPublic(final MessageHandler handler)
     {
-        publicHandlers.add(handler);
-        synchronized (this)
-        {
-            if (null == publicAdapter)
-            {
-                checkOpen();
-                publicAdapter = new DataAdapter(
-                    aeron.addSubscription(channel, ctx.publicStreamId()), Channel.Kind.PUBLIC, null,
-                    publicHandlers, errorHandler, malformedCounter, unhandledCounter, ctx.fragmentLimit());
-                agent.publicAdapter(publicAdapter);
-            }
-        }
-
+        checkOpen();
+        subscriptions.addPublicHandler(handler, (adapter) -> agent.submit(() -> agent.onPublicAdapter(adapter)));
         return this;
     }
 
@@ -368,7 +329,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public Node onPrivate(final MessageHandler handler)
     {
-        privateHandlers.add(handler);
+        subscriptions.addPrivateHandler(handler);
         return this;
     }
 
@@ -386,14 +347,15 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     }
 
     /**
-     * Add a listener for the lifecycle of the workers this node spawns (fork, online, exit, respawn gave up).
+     * Add a listener for the lifecycle of the workers this node spawns (fork, online, exit, respawn gave up). Called
+     * on the duty-cycle thread.
      *
      * @param listener to add.
      * @return this node.
      */
     public Node onLifecycle(final LifecycleListener listener)
     {
-        lifecycleListeners.add(Objects.requireNonNull(listener, "lifecycle listener must not be null"));
+        spawnBridge.addListener(listener);
         return this;
     }
 
@@ -424,8 +386,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public final void publish(final Channel channel, final byte[] bytes)
     {
         Objects.requireNonNull(bytes, "payload must not be null: publish new byte[0] for an empty message");
-        final FrameWriter writer = writer();
-        publish(channel, writer.wrap(bytes), 0, bytes.length);
+        dataPublisher.publish(channel, dataPublisher.wrap(bytes), 0, bytes.length);
     }
 
     /**
@@ -445,44 +406,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public final void publish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
-        checkPublish(channel, buffer, offset, length);
-        final FrameWriter writer = writer();
-        long deadlineNs = 0;
-        writer.resetIdle();
-
-        while (true)
-        {
-            final Publication publication;
-            final long result;
-            if (channel.kind() == Channel.Kind.CONFIRMATION)
-            {
-                publication = routes.confirmationPublication();
-                result = offerConfirmation(writer, publication, buffer, offset, length);
-            }
-            else
-            {
-                final Route route = writer.route(routes, channel);
-                publication = route.publication;
-                result = offerData(writer, route, buffer, offset, length);
-            }
-
-            if (result > 0 || isDelivered(channel, publication, result))
-            {
-                return;
-            }
-
-            final long nowNs = System.nanoTime();
-            if (0 == deadlineNs)
-            {
-                deadlineNs = nowNs + ctx.publishTimeoutNs();
-            }
-            else if (nowNs - deadlineNs > 0)
-            {
-                throw new ClustrException("publish to " + channel + " timed out after " +
-                    TimeUnit.NANOSECONDS.toMillis(ctx.publishTimeoutNs()) + " ms: " + describe(channel, result));
-            }
-            writer.idle();
-        }
+        dataPublisher.publish(channel, buffer, offset, length);
     }
 
     /**
@@ -500,19 +424,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public final boolean tryPublish(
         final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
-        checkPublish(channel, buffer, offset, length);
-        final FrameWriter writer = writer();
-        if (channel.kind() == Channel.Kind.CONFIRMATION)
-        {
-            final Publication publication = routes.confirmationPublication();
-            final long result = offerConfirmation(writer, publication, buffer, offset, length);
-            return result > 0 || isDelivered(channel, publication, result);
-        }
-
-        final Route route = writer.route(routes, channel);
-        final long result = offerData(writer, route, buffer, offset, length);
-
-        return result > 0 || isDelivered(channel, route.publication, result);
+        return dataPublisher.tryPublish(channel, buffer, offset, length);
     }
 
     /**
@@ -549,14 +461,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 "spawn needs at least one spec: e.g. spawn(List.of(spec(\"com.acme.WebWorker\")))");
         }
 
-        final List<ChildProcess> children = supervisor().spawn(specs);
-        final List<WorkerHandle> result = new ArrayList<>(children.size());
-        for (final ChildProcess child : children)
-        {
-            result.add(handleFor(child));
-        }
-
-        return result;
+        return spawnBridge.spawn(specs);
     }
 
     /**
@@ -567,7 +472,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * <p>
      * The future completes on this node's duty-cycle thread: do not block on it inside a handler.
      *
-     * @param workerId id of the node to kill; this node's own id kills this process.
+     * @param workerId id of the node to kill; this node's own id kills this process (the future then completes,
+     *                 with the code, once the node has closed, just before the process exits).
      * @param exitCode the code the process exits with.
      * @return completes with the process's exit as its parent saw it (for a worker started by hand, the code it
      * left with), or exceptionally if no exit is seen within the grace period plus 10 s.
@@ -577,42 +483,33 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public final CompletableFuture<ExitStatus> killWorker(final long workerId, final int exitCode)
     {
         checkOpen();
+        final CompletableFuture<ExitStatus> future = new CompletableFuture<>();
         if (workerId == id)
         {
-            final CompletableFuture<ExitStatus> future = new CompletableFuture<>();
-            exit(exitCode, true, "killed itself");
+            exit(exitCode, true, "killed itself with exit code " + exitCode, future);
             return future;
         }
 
-        final Supervisor supervisor = supervisorOrNull();
-        final ChildProcess child = null == supervisor ? null : supervisor.child(workerId);
-        final boolean isKnown = membership.isMember(workerId) || (0 == workerId && !isMaster) ||
+        final Membership.View view = membership.view();
+        final ChildProcess child = spawnBridge.child(workerId);
+        final boolean isKnown = view.isMember(workerId) || (0 == workerId && !(this instanceof Master)) ||
             (null != child && child.state() != ChildState.EXITED);
         if (!isKnown)
         {
-            final ExitStatus departure = membership.departure(workerId);
+            final ExitStatus departure = view.departure(workerId);
             if (null != departure)
             {
                 throw new ClustrException("worker " + workerId + " has already exited: " + departure.reason());
             }
 
             final List<Long> ids = new ArrayList<>();
-            membership.members().forEach((member) -> ids.add(member.id()));
-            ids.sort(Comparator.naturalOrder());
+            view.members().forEach((member) -> ids.add(member.id()));
             throw new ClustrException("unknown worker id " + workerId + ": no such member of this cluster " +
                 "(members: " + ids + ")");
         }
 
-        final PendingKill pending = pendingKills.computeIfAbsent(
-            workerId, (ignore) -> new PendingKill(System.nanoTime() + ctx.killGraceNs() + KILL_REPORT_MARGIN_NS));
-        if (!controlPublisher.kill(workerId, id, exitCode))
-        {
-            pendingKills.remove(workerId, pending);
-            throw new ClustrException("could not send the kill for worker " + workerId + ": the control stream is " +
-                "closed or back-pressured");
-        }
-
-        return pending.future;
+        agent.submit(() -> agent.onKillRequest(workerId, exitCode, future));
+        return future;
     }
 
     /**
@@ -624,12 +521,12 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public final List<WorkerInfo> workers()
     {
         final List<WorkerInfo> workers = new ArrayList<>();
-        final Supervisor supervisor = supervisorOrNull();
         final long nowMs = System.currentTimeMillis();
+        final Membership.View view = membership.view();
 
-        for (final MemberInfo member : membership.members())
+        for (final MemberInfo member : view.members())
         {
-            final ChildProcess child = null == supervisor ? null : supervisor.child(member.id());
+            final ChildProcess child = spawnBridge.child(member.id());
             workers.add(new WorkerInfo(
                 member.id(),
                 member.parentId(),
@@ -644,25 +541,22 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 null == child ? Optional.empty() : child.lastExit()));
         }
 
-        if (null != supervisor)
+        for (final ChildProcess child : spawnBridge.children())
         {
-            for (final ChildProcess child : supervisor.children())
+            if (!view.isMember(child.id()) && child.state() != ChildState.EXITED)
             {
-                if (!membership.isMember(child.id()) && child.state() != ChildState.EXITED)
-                {
-                    workers.add(new WorkerInfo(
-                        child.id(),
-                        id,
-                        "",
-                        child.spec().name(),
-                        child.pid(),
-                        child.spec().cpus().toList(),
-                        -1,
-                        child.state(),
-                        child.restarts(),
-                        child.uptime(),
-                        child.lastExit()));
-                }
+                workers.add(new WorkerInfo(
+                    child.id(),
+                    id,
+                    "",
+                    child.spec().name(),
+                    child.pid(),
+                    child.spec().cpus().toList(),
+                    -1,
+                    child.state(),
+                    child.restarts(),
+                    child.uptime(),
+                    child.lastExit()));
             }
         }
 
@@ -675,7 +569,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public final long masterPid()
     {
-        return masterPid;
+        return agent.masterPid();
     }
 
     /**
@@ -702,9 +596,11 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
     /**
      * Leave the cluster and release everything: children this node spawned are stopped (asked to exit with 0, killed
-     * forcibly after the kill grace period) and none is respawned; then the node says it leaves, stops its thread and
-     * closes its Aeron client (the master also its embedded driver, deleting its directory). Idempotent. Called from
-     * a handler, it returns at once and the close completes on another thread.
+     * forcibly after the kill grace period) and none is respawned; then the node says it leaves, its agent stops and
+     * only then are its Aeron client (if it owns it) and the master's embedded driver closed, the driver's directory
+     * deleted. Idempotent. Called from a handler, it returns at once and the close completes on another thread. If a
+     * handler does not return within 10 s (500 ms in a shutdown hook), close returns without waiting for it, and the
+     * client is closed by the agent's thread once the handler returns, so nothing ever touches an unmapped log.
      */
     @Override
     public final void close()
@@ -723,7 +619,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     }
 
     // ----------------------------------------------------------------------------------------------------------------
-    // Internals used by the agent and subclasses
+    // Closing and exiting
     // ----------------------------------------------------------------------------------------------------------------
 
     final void close(final int exitCode)
@@ -733,7 +629,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             return;
         }
 
-        if (Thread.currentThread() == runner.thread())
+        if (null != runner && Thread.currentThread() == runner.thread())
         {
             final Thread closer = new Thread(() -> doClose(exitCode), "clustr-close-" + id);
             closer.start();
@@ -747,23 +643,51 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     {
         try
         {
-            stopChildren();
-            controlPublisher.leave(id, exitCode);
-            stopAgent(isShuttingDown ? AGENT_STOP_IN_SHUTDOWN_MS : AGENT_STOP_TIMEOUT_MS);
-
-            final ClustrException closed = new ClustrException("node " + id + " closed before the worker's exit");
-            pendingKills.values().forEach((pending) -> pending.future.completeExceptionally(closed));
-            pendingKills.clear();
-            joined.completeExceptionally(new ClustrException("node " + id + " closed"));
-
-            CloseHelper.quietCloseAll(routes, controlPublisher, errorsCounter, malformedCounter, unhandledCounter,
-                receivedCounter, pinnedCpuCounter);
-            CloseHelper.quietClose(aeron);
-            onClosed();
+            if (null == invoker)
+            {
+                agent.submit(agent::onStopChildren);
+                spawnBridge.close();
+                agent.submit(() -> agent.onLeaveRequest(exitCode));
+                final long timeoutNs = isShuttingDown ? AGENT_STOP_IN_SHUTDOWN_NS : AGENT_STOP_TIMEOUT_NS;
+                isReleaseDeferred = true;
+                if (agent.awaitStopped(timeoutNs))
+                {
+                    CloseHelper.quietClose(runner);
+                    release();
+                }
+                else
+                {
+                    if (!isShuttingDown)
+                    {
+                        System.err.println("clustr: node " + id + "'s thread did not stop within " +
+                            TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (a handler is still running): its " +
+                            "Aeron client is closed when the handler returns");
+                    }
+                    onClosed();
+                }
+            }
+            else
+            {
+                // Invoker mode: the caller is the thread that invokes the agent. Outside a duty cycle the close is
+                // driven here; inside one (a handler, a kill), the agent stops on a later invoke and releases.
+                agent.onStopChildren();
+                spawnBridge.close();
+                agent.onLeaveRequest(exitCode);
+                isReleaseDeferred = true;
+                if (!agent.isInDutyCycle())
+                {
+                    final long deadlineNs = System.nanoTime() + NodeAgent.LEAVE_FLUSH_TIMEOUT_NS;
+                    while (!invoker.isClosed() && System.nanoTime() - deadlineNs < 0)
+                    {
+                        invoker.invoke();
+                    }
+                    invoker.close();
+                }
+            }
         }
         finally
         {
-            if (ctx.registerShutdownHook())
+            if (ctx.registerShutdownHook() && !isShuttingDown)
             {
                 try
                 {
@@ -774,39 +698,54 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                     // the JVM is shutting down: the hook is running or has run
                 }
             }
+            if (null == invoker)
+            {
+                terminated.countDown();
+            }
+        }
+    }
+
+    /**
+     * Called on the agent's thread once it has stopped (its last duty cycle is over): the node's resources are
+     * released here when the closing thread gave up waiting for a slow handler, or in invoker mode; then an exit
+     * waiting for the stop goes on.
+     */
+    final void onAgentStopped()
+    {
+        if (isReleaseDeferred)
+        {
+            release();
+        }
+
+        final Runnable exit = exitAfterStop;
+        if (null != exit)
+        {
+            exitAfterStop = null;
+            exit.run();
+        }
+    }
+
+    /**
+     * Close what the node owns, once, after its agent has stopped: nothing may touch a log after this.
+     */
+    private void release()
+    {
+        if (isReleased.compareAndSet(false, true))
+        {
+            dataPublisher.close();
+            CloseHelper.quietCloseAll(routes, controlPublisher, confirmationAdapter, controlAdapter, subscriptions,
+                counters);
+            CloseHelper.quietClose(ctx::close);
+            onClosed();
             terminated.countDown();
         }
     }
 
     /**
-     * Release what a subclass owns beyond the node, after the Aeron client is closed.
+     * Release what a subclass owns beyond the node, after the Aeron client is closed; may be called twice.
      */
     void onClosed()
     {
-    }
-
-    /**
-     * Stop the duty-cycle thread, waiting at most {@code timeoutMs}: a handler that called {@code System.exit} (the
-     * JVM then runs this node's shutdown hook while the thread waits for the hooks) or that never returns must not
-     * stop the node from closing.
-     */
-    private void stopAgent(final int timeoutMs)
-    {
-        try
-        {
-            runner.close(timeoutMs, (thread) ->
-            {
-                throw new AgentStopTimeout();
-            });
-        }
-        catch (final AgentStopTimeout ex)
-        {
-            if (!isShuttingDown)
-            {
-                System.err.println("clustr: node " + id + "'s thread did not stop within " + timeoutMs +
-                    " ms (a handler is still running): closing anyway");
-            }
-        }
     }
 
     private void closeOnShutdown()
@@ -815,7 +754,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         close(0);
         try
         {
-            terminated.await(ctx.killGraceNs() + TimeUnit.SECONDS.toNanos(2), TimeUnit.NANOSECONDS);
+            terminated.await(ctx.killGraceNs() + SHUTDOWN_MARGIN_NS, TimeUnit.NANOSECONDS);
         }
         catch (final InterruptedException ex)
         {
@@ -823,115 +762,105 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
     }
 
-    private void stopChildren()
-    {
-        final Supervisor supervisor;
-        synchronized (this)
-        {
-            supervisor = this.supervisor;
-        }
-
-        if (null != supervisor)
-        {
-            final Duration grace = Duration.ofNanos(ctx.killGraceNs());
-            for (final ChildProcess child : supervisor.children())
-            {
-                if (!child.spec().isCommand() && child.state() == ChildState.ONLINE)
-                {
-                    controlPublisher.kill(child.id(), id, 0);
-                    supervisor.expectExit(child.id(), 0, grace);
-                }
-            }
-            supervisor.close();
-        }
-    }
-
-    private void exit(final int exitCode, final boolean runKillHooks, final String reason)
+    /**
+     * Exit the process: run the kill hooks (if killed), close the node, complete {@code future} with the exit, then
+     * exit with {@code exitCode}. Runs on a thread of its own, since hooks may block and the close waits for the
+     * agent; in invoker mode on the invoking thread.
+     */
+    private void exit(
+        final int exitCode, final boolean runKillHooks, final String reason, final CompletableFuture<ExitStatus> future)
     {
         if (!isExiting.compareAndSet(false, true))
         {
             return;
         }
 
-        final Thread exiter = new Thread(() ->
+        final Runnable finish = () ->
         {
-            if (runKillHooks)
+            if (null != future)
             {
-                for (final KillHandler handler : killHandlers)
-                {
-                    try
-                    {
-                        handler.onKill(exitCode);
-                    }
-                    catch (final Throwable ex)
-                    {
-                        errorHandler.onError(ex);
-                    }
-                }
+                future.complete(ExitStatus.reported(exitCode, 0, reason));
             }
+            ctx.processExit().accept(exitCode);
+        };
+
+        if (null != invoker)
+        {
+            agent.submit(() ->
+            {
+                beginExit(exitCode, runKillHooks, reason);
+                exitAfterStop = finish;
+                close(exitCode);
+            });
+            return;
+        }
+
+        new Thread(() ->
+        {
+            beginExit(exitCode, runKillHooks, reason);
             close(exitCode);
             try
             {
-                terminated.await(ctx.killGraceNs(), TimeUnit.NANOSECONDS);
+                terminated.await(ctx.killGraceNs() + SHUTDOWN_MARGIN_NS, TimeUnit.NANOSECONDS);
             }
             catch (final InterruptedException ignore)
             {
                 Thread.currentThread().interrupt();
             }
-            System.exit(exitCode);
-        }, "clustr-exit-" + id);
-        exiter.start();
+            finish.run();
+        }, "clustr-exit-" + id).start();
+    }
+
+    private void beginExit(final int exitCode, final boolean runKillHooks, final String reason)
+    {
+        System.err.println("clustr: node " + id + " (" + (this instanceof Master ? "master" : group) +
+            ") is exiting with code " + exitCode + ": " + reason);
+        if (runKillHooks)
+        {
+            for (final KillHandler handler : killHandlers)
+            {
+                try
+                {
+                    handler.onKill(exitCode);
+                }
+                catch (final Throwable ex)
+                {
+                    errorHandler.onError(ex);
+                }
+            }
+        }
     }
 
     void onKilled(final int exitCode, final long requesterId)
     {
-        exit(exitCode, true, "killed by node " + requesterId);
+        exit(exitCode, true, "killed by node " + requesterId, null);
     }
 
     void onOrphaned(final String why)
     {
         if (ctx.exitOnOrphan())
         {
-            System.err.println("clustr: node " + id + " (" + nameForLog() + ") is exiting: " + why);
-            exit(isDriverGone || aeron.isClosed() ? 1 : 0, false, why);
+            exit(isDriverGone || aeron.isClosed() ? 1 : 0, false, why, null);
         }
         else
         {
-            System.err.println("clustr: node " + id + " (" + nameForLog() + ") is closing: " + why);
+            System.err.println("clustr: node " + id + " (" + (this instanceof Master ? "master" : group) +
+                ") is closing: " + why);
             close(0);
         }
     }
 
-    private String nameForLog()
-    {
-        return isMaster ? "master" : group;
-    }
+    // ----------------------------------------------------------------------------------------------------------------
+    // Used by the agent, subclasses and the error relay
+    // ----------------------------------------------------------------------------------------------------------------
 
-    void onAeronError(final Throwable ex)
+    final void onAeronError(final Throwable ex)
     {
         if (ex instanceof DriverTimeoutException)
         {
             isDriverGone = true;
         }
-    }
-
-    final boolean isMaster()
-    {
-        return isMaster;
-    }
-
-    final boolean isJoined()
-    {
-        return joined.isDone();
-    }
-
-    final void onJoined(final long masterPid)
-    {
-        this.masterPid = masterPid;
-        if (routes.confirmationPublication().isConnected())
-        {
-            joined.complete(null);
-        }
+        errorHandler.onError(ex);
     }
 
     /**
@@ -939,9 +868,14 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     final void awaitJoined(final long timeoutNs)
     {
+        if (null != invoker)
+        {
+            return;
+        }
+
         try
         {
-            joined.get(timeoutNs, TimeUnit.NANOSECONDS);
+            agent.joined().get(timeoutNs, TimeUnit.NANOSECONDS);
         }
         catch (final TimeoutException ex)
         {
@@ -979,31 +913,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             ctx.cpus().toList());
     }
 
-    final Membership membership()
-    {
-        return membership;
-    }
-
-    final Routes routes()
-    {
-        return routes;
-    }
-
-    final ControlPublisher controlPublisher()
-    {
-        return controlPublisher;
-    }
-
-    final Aeron aeronClient()
-    {
-        return aeron;
-    }
-
-    final ErrorHandler errorHandler()
-    {
-        return errorHandler;
-    }
-
     final Confirmations confirmations()
     {
         return confirmations;
@@ -1014,79 +923,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     final void addGroupHandler(final MessageHandler handler)
     {
-        groupHandlers.add(handler);
-        synchronized (this)
-        {
-            if (null == groupAdapter)
-            {
-                checkOpen();
-                groupAdapter = new DataAdapter(
-                    aeron.addSubscription(channel, Configuration.groupStreamId(group)), Channel.Kind.GROUP,
-                    groupBytes, groupHandlers, errorHandler, malformedCounter, unhandledCounter, ctx.fragmentLimit());
-                agent.groupAdapter(groupAdapter);
-            }
-        }
-    }
-
-    final synchronized Supervisor supervisorOrNull()
-    {
-        return supervisor;
-    }
-
-    private synchronized Supervisor supervisor()
-    {
         checkOpen();
-        if (null == supervisor)
-        {
-            supervisor = Supervisor.launch(new Supervisor.Context()
-                .idSupplier(this::nextWorkerId)
-                .parentId(id)
-                .environment((spec, childId, restarts) -> Map.of(
-                    AERON_DIR_ENV, ctx.aeronDirectoryName(),
-                    TERM_LENGTH_ENV, Integer.toString(ctx.termLength())))
-                .defaultJvmArgs(childJvmArgs())
-                .stopGrace(Duration.ofNanos(ctx.killGraceNs()))
-                .listener(new SupervisorListener()
-                {
-                    @Override
-                    public void onFork(final ChildProcess child)
-                    {
-                        agent.submit(() -> onChildForked(child));
-                    }
-
-                    @Override
-                    public void onExit(final ChildProcess child, final ExitStatus status, final boolean willRespawn)
-                    {
-                        agent.submit(() -> onChildExited(child, status, willRespawn));
-                    }
-
-                    @Override
-                    public void onGaveUp(final ChildProcess lastIncarnation, final String reason)
-                    {
-                        agent.submit(() -> onChildGaveUp(lastIncarnation, reason));
-                    }
-                }));
-        }
-
-        return supervisor;
-    }
-
-    /**
-     * JVM flags for children: the supervisor's defaults plus every {@code clustr.*} system property of this process,
-     * so the whole cluster shares one configuration (a spec's own jvmArgs come later and win).
-     */
-    private static List<String> childJvmArgs()
-    {
-        final List<String> args = new ArrayList<>(Supervisor.Configuration.defaultJvmArgs());
-        for (final String name : System.getProperties().stringPropertyNames())
-        {
-            if (name.startsWith("clustr."))
-            {
-                args.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-
-        return args;
+        subscriptions.addGroupHandler(handler, (adapter) -> agent.submit(() -> agent.onGroupAdapter(adapter)));
     }
 
     private long nextWorkerId()
@@ -1101,114 +939,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         return workerId;
     }
 
-    private WorkerHandle handleFor(final ChildProcess child)
-    {
-        return handles.computeIfAbsent(child.id(), (ignore) -> new SpawnedWorker(this, child));
-    }
-
-    private void onChildForked(final ChildProcess child)
-    {
-        final WorkerHandle handle = handleFor(child);
-        notifyLifecycle((listener) -> listener.onFork(handle));
-    }
-
-    private void notifyLifecycle(final Consumer<LifecycleListener> event)
-    {
-        for (final LifecycleListener listener : lifecycleListeners)
-        {
-            try
-            {
-                event.accept(listener);
-            }
-            catch (final Throwable ex)
-            {
-                errorHandler.onError(ex);
-            }
-        }
-    }
-
-    final void onChildJoined(final long childId)
-    {
-        final Supervisor supervisor = supervisorOrNull();
-        final ChildProcess child = null == supervisor ? null : supervisor.child(childId);
-        if (null == child)
-        {
-            return;
-        }
-
-        supervisor.markOnline(childId);
-        final Integer pendingCode = pendingChildKills.remove(childId);
-        if (null != pendingCode)
-        {
-            controlPublisher.kill(childId, id, pendingCode);
-        }
-
-        final WorkerHandle handle = handleFor(child);
-        notifyLifecycle((listener) -> listener.onOnline(handle));
-    }
-
-    private void onChildExited(final ChildProcess child, final ExitStatus status, final boolean willRespawn)
-    {
-        pendingChildKills.remove(child.id());
-        controlPublisher.exit(
-            child.id(), id, child.pid(), status.code(), status.signal(), willRespawn, status.reason());
-
-        final WorkerHandle handle = handleFor(child);
-        notifyLifecycle((listener) -> listener.onExit(handle, status, willRespawn));
-        handles.remove(child.id());
-    }
-
-    private void onChildGaveUp(final ChildProcess lastIncarnation, final String reason)
-    {
-        final WorkerHandle handle = handleFor(lastIncarnation);
-        notifyLifecycle((listener) -> listener.onRespawnGaveUp(handle, reason));
-        handles.remove(lastIncarnation.id());
-    }
-
-    final void killChild(final ChildProcess child, final int exitCode)
-    {
-        final Duration grace = Duration.ofNanos(ctx.killGraceNs());
-        if (child.spec().isCommand())
-        {
-            supervisorOrNull().terminate(child.id(), grace);
-        }
-        else
-        {
-            supervisorOrNull().expectExit(child.id(), exitCode, grace);
-            if (child.state() != ChildState.ONLINE)
-            {
-                pendingChildKills.put(child.id(), exitCode);
-            }
-        }
-    }
-
-    final void completeKill(final long workerId, final ExitStatus status)
-    {
-        final PendingKill pending = pendingKills.remove(workerId);
-        if (null != pending)
-        {
-            pending.future.complete(status);
-        }
-    }
-
-    final void expireKills(final long nowNs)
-    {
-        if (pendingKills.isEmpty())
-        {
-            return;
-        }
-
-        for (final Map.Entry<Long, PendingKill> entry : pendingKills.entrySet())
-        {
-            final PendingKill pending = entry.getValue();
-            if (nowNs - pending.deadlineNs > 0 && pendingKills.remove(entry.getKey(), pending))
-            {
-                pending.future.completeExceptionally(new ClustrException("no exit seen for worker " +
-                    entry.getKey() + " within the kill grace period plus 10 s: its parent may have died"));
-            }
-        }
-    }
-
     private void checkOpen()
     {
         if (isClosed.get())
@@ -1217,145 +947,19 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
     }
 
-    private void checkPublish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
-    {
-        Objects.requireNonNull(channel, "channel must not be null: use Channel.PUBLIC, Channel.group(name), " +
-            "Channel.worker(id) or Channel.CONFIRMATION");
-        Objects.requireNonNull(buffer, "payload buffer must not be null");
-        checkOpen();
-        if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
-        {
-            throw new IndexOutOfBoundsException("payload offset=" + offset + " length=" + length +
-                " is outside the buffer of capacity " + buffer.capacity());
-        }
-    }
-
-    private long offerData(
-        final FrameWriter writer, final Route route, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length > route.maxPayload)
-        {
-            throw new IllegalArgumentException("message of " + length + " bytes is too large: the largest is " +
-                route.maxPayload + " bytes with a term length of " + ctx.termLength() + " (raise " +
-                Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
-        }
-
-        return writer.offerData(route, buffer, offset, length);
-    }
-
-    private long offerConfirmation(
-        final FrameWriter writer,
-        final Publication publication,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length)
-    {
-        final int frameLength = FrameWriter.confirmationFrameLength(groupBytes.length, length);
-        if (length > MAX_CONFIRMATION_ID_LENGTH || frameLength > publication.maxMessageLength())
-        {
-            throw new IllegalArgumentException("confirmation id of " + length + " bytes is too long: keep it " +
-                "short, e.g. \"ready\"");
-        }
-
-        return writer.offerConfirmation(publication, id, groupBytes, buffer, offset, length);
-    }
-
     /**
-     * Decide what a failed offer means: true if the message counts as delivered (nobody subscribes to a public or
-     * group stream), false to retry; throws when retrying cannot help.
+     * How the agent stops once its node has left: expected, so not reported as an error.
      */
-    private boolean isDelivered(final Channel channel, final Publication publication, final long result)
-    {
-        if (Publication.NOT_CONNECTED == result)
-        {
-            switch (channel.kind())
-            {
-                case PUBLIC:
-                case GROUP:
-                    // Nobody subscribes: delivered to nobody. But a publication the driver has only just created
-                    // reports NOT_CONNECTED until its next duty cycle, even when subscribers exist: retry then.
-                    return !hasSubscribers(publication);
-
-                case PRIVATE:
-                {
-                    final ExitStatus departure = membership.departure(channel.workerId());
-                    if (null != departure)
-                    {
-                        throw new ClustrException("cannot publish to " + channel + ": worker " + channel.workerId() +
-                            " has left the cluster (" + departure.reason() + ")");
-                    }
-                    return false;
-                }
-
-                default:
-                    return false;
-            }
-        }
-
-        if (Publication.CLOSED == result)
-        {
-            checkOpen();
-            routes.evict(channel, publication);
-            return false;
-        }
-
-        if (Publication.MAX_POSITION_EXCEEDED == result)
-        {
-            routes.evict(channel, publication);
-        }
-
-        return false;
-    }
-
-    private boolean hasSubscribers(final Publication publication)
-    {
-        return Subscribers.exist(aeron.countersReader(), publication);
-    }
-
-    private String describe(final Channel channel, final long result)
-    {
-        if (Publication.NOT_CONNECTED == result)
-        {
-            return channel.kind() == Channel.Kind.CONFIRMATION ?
-                "no master is subscribed to confirmations" :
-                "worker " + channel.workerId() + " is not connected (it has not joined yet, or does not exist)";
-        }
-        if (Publication.BACK_PRESSURED == result)
-        {
-            return "the stream is back-pressured: a subscriber is not keeping up";
-        }
-
-        return "offer result " + result;
-    }
-
-    private static final class AgentStopTimeout extends RuntimeException
+    static final class NodeLeft extends AgentTerminationException
     {
         private static final long serialVersionUID = 1L;
 
-        AgentStopTimeout()
+        NodeLeft(final long nodeId)
         {
-            super(null, null, false, false);
+            super("node " + nodeId + " left", null, false, false);
         }
     }
 
-    private static final class PendingKill
-    {
-        final CompletableFuture<ExitStatus> future = new CompletableFuture<>();
-        final long deadlineNs;
-
-        PendingKill(final long deadlineNs)
-        {
-            this.deadlineNs = deadlineNs;
-        }
-    }
-
-    /**
-     * Configuration shared by {@link Master.Context} and {@link Worker.Context}, Aeron style: fields start from
-     * {@link Configuration} (system properties), fluent setters override them, and {@link #conclude()} checks them
-     * once before the node starts. A context belongs to the node it launched: do not reuse it.
-     *
-     * @param <C> the concrete context type, for fluent setters.
-     */
     public abstract static class Context<C extends Context<C>> implements Cloneable
     {
         private volatile boolean isConcluded;
@@ -1375,6 +979,12 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         private String name;
         private boolean registerShutdownHook = true;
         private Map<String, String> environment = System.getenv();
+        private Aeron aeron;
+        private boolean ownsAeronClient;
+        private ThreadFactory threadFactory;
+        private boolean useAgentInvoker;
+        private IntConsumer processExit = System::exit;
+        private ErrorRelay errorRelay;
 
         Context()
         {
@@ -1391,7 +1001,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
          *
          * @return this context.
          * @throws ConcurrentConcludeException if called twice.
-         * @throws IllegalArgumentException    naming a value that is out of range.
+         * @throws ConfigurationException      naming a value that is missing or out of range, and what to do.
          */
         public C conclude()
         {
@@ -1412,7 +1022,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             }
             if (termLength < 64 * 1024 || termLength > 1024 * 1024 * 1024 || Integer.bitCount(termLength) != 1)
             {
-                throw new IllegalArgumentException("term length " + termLength +
+                throw new ConfigurationException("term length " + termLength +
                     " is invalid: use a power of two from 64k to 1g (" + Configuration.TERM_LENGTH_PROP_NAME + ")");
             }
             if (null == idleStrategy)
@@ -1435,13 +1045,19 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             {
                 cpus = CpuSet.EMPTY;
             }
+            if (null == threadFactory)
+            {
+                threadFactory = Thread::new;
+            }
+            errorRelay = new ErrorRelay(errorHandler);
             if (fragmentLimit < 1)
             {
-                throw new IllegalArgumentException("fragment limit must be at least 1, was " + fragmentLimit);
+                throw new ConfigurationException("fragment limit must be at least 1, was " + fragmentLimit + " (" +
+                    Configuration.FRAGMENT_LIMIT_PROP_NAME + ")");
             }
             if (publishTimeoutNs < 0 || joinTimeoutNs <= 0 || killGraceNs < 0)
             {
-                throw new IllegalArgumentException("timeouts must not be negative: publish=" + publishTimeoutNs +
+                throw new ConfigurationException("timeouts must not be negative: publish=" + publishTimeoutNs +
                     "ns join=" + joinTimeoutNs + "ns kill grace=" + killGraceNs + "ns");
             }
 
@@ -1449,6 +1065,111 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
 
         abstract void concludeNode();
+
+        /**
+         * Close what the context owns: the Aeron client, if {@link #ownsAeronClient()}. The node calls it when it
+         * closes, after its agent has stopped.
+         */
+        public void close()
+        {
+            if (ownsAeronClient)
+            {
+                CloseHelper.close(aeron);
+            }
+        }
+
+        /**
+         * @param aeron client for the node to use instead of connecting its own; the node invokes its conductor
+         *              when the client was built with {@code useConductorAgentInvoker(true)}.
+         * @return this context.
+         */
+        public C aeron(final Aeron aeron)
+        {
+            this.aeron = aeron;
+            return self();
+        }
+
+        /**
+         * @return the Aeron client the node uses; set by the node once it connects its own.
+         */
+        public Aeron aeron()
+        {
+            return aeron;
+        }
+
+        /**
+         * @param ownsAeronClient whether closing the node closes {@link #aeron()} (true when the node connected it).
+         * @return this context.
+         */
+        public C ownsAeronClient(final boolean ownsAeronClient)
+        {
+            this.ownsAeronClient = ownsAeronClient;
+            return self();
+        }
+
+        /**
+         * @return whether closing the node closes {@link #aeron()}.
+         */
+        public boolean ownsAeronClient()
+        {
+            return ownsAeronClient;
+        }
+
+        /**
+         * @param threadFactory makes the node's duty-cycle thread (the node names it and pins it to its CPU inside).
+         * @return this context.
+         */
+        public C threadFactory(final ThreadFactory threadFactory)
+        {
+            this.threadFactory = threadFactory;
+            return self();
+        }
+
+        /**
+         * @return makes the node's duty-cycle thread; {@code Thread::new} by default (a non-daemon thread).
+         */
+        public ThreadFactory threadFactory()
+        {
+            return threadFactory;
+        }
+
+        /**
+         * @param useAgentInvoker true to start no thread: the caller drives the node through
+         *                        {@link Node#agentInvoker()} (and a worker's launch returns before it has joined).
+         * @return this context.
+         */
+        public C useAgentInvoker(final boolean useAgentInvoker)
+        {
+            this.useAgentInvoker = useAgentInvoker;
+            return self();
+        }
+
+        /**
+         * @return true if the caller drives the node through {@link Node#agentInvoker()}.
+         */
+        public boolean useAgentInvoker()
+        {
+            return useAgentInvoker;
+        }
+
+        /**
+         * For tests: what a killed node does last instead of {@code System.exit(code)}.
+         */
+        C processExit(final IntConsumer processExit)
+        {
+            this.processExit = processExit;
+            return self();
+        }
+
+        IntConsumer processExit()
+        {
+            return processExit;
+        }
+
+        ErrorRelay errorRelay()
+        {
+            return errorRelay;
+        }
 
         final boolean isConcluded()
         {
@@ -1774,6 +1495,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             {
                 final Context<C> copy = (Context<C>)super.clone();
                 copy.isConcluded = false;
+                copy.aeron = null;
+                copy.ownsAeronClient = false;
+                copy.errorRelay = null;
                 return (C)copy;
             }
             catch (final CloneNotSupportedException ex)

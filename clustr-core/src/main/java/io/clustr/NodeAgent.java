@@ -4,98 +4,236 @@ import io.aeron.Aeron;
 import io.clustr.spawn.ChildProcess;
 import io.clustr.spawn.ChildState;
 import io.clustr.spawn.ExitStatus;
-import io.clustr.spawn.Supervisor;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The duty cycle of a node: one thread that polls the data subscriptions and runs the user's handlers every cycle,
- * and as housekeeping polls the control stream (membership, kill), runs commands handed over by other threads
- * (supervisor events) and invokes the Aeron client conductor. Slow work (join retries, parent and driver liveness,
- * kill deadlines) runs on a 100 ms tick.
+ * The duty cycle of a node and the owner of all its mutable state: membership, kills in flight, the join, the
+ * children's events, the control stream. It is the only thread that changes that state; other threads read
+ * {@link Membership.View} snapshots or hand it commands through {@link #submit(Runnable)}.
+ * <p>
+ * Every cycle polls the data subscriptions (private, public and group once they have handlers, confirmations on
+ * the master) and runs the user's handlers. Housekeeping polls the control stream, runs commands, sends queued
+ * control frames and the join, and invokes the Aeron client conductor; it runs every cycle once the node is idle and
+ * every 16th cycle while messages flow. Slow work (parent and driver liveness, kill deadlines) runs on a 100 ms tick.
  */
 final class NodeAgent implements Agent, ControlListener
 {
-    private static final long SLOW_TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long CONDUCTOR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long JOIN_RESEND_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    static final long SLOW_TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long CONDUCTOR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long JOIN_RESEND_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    static final long KILL_REPORT_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
+    static final long LEAVE_FLUSH_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int HOUSEKEEPING_IDLE_CYCLES = 16;
     private static final int HOUSEKEEPING_STRIDE_MASK = 15;
 
     private final Node node;
+    private final long nodeId;
+    private final boolean isMaster;
     private final String roleName;
+    private final long killGraceNs;
+    private final Aeron aeron;
     private final AgentInvoker conductorInvoker;
+    private final ErrorHandler errorHandler;
     private final ControlAdapter controlAdapter;
+    private final ControlPublisher controlPublisher;
     private final DataAdapter privateAdapter;
-    private volatile DataAdapter publicAdapter;
-    private volatile DataAdapter groupAdapter;
     private final ConfirmationAdapter confirmationAdapter;
+    private final Routes routes;
+    private final Membership membership;
+    private final KillTracker kills = new KillTracker();
+    private final SpawnBridge spawnBridge;
     private final AtomicCounter messagesReceived;
-    private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
     private final ProcessHandle parent;
+    private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> joined = new CompletableFuture<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private DataAdapter publicAdapter;
+    private DataAdapter groupAdapter;
     private long cycles;
     private int idleCycles;
     private long nextSlowTickNs;
     private long nextConductorNs;
     private long nextJoinNs;
+    private boolean isJoinAcked;
     private boolean isOrphaned;
+    private boolean isLeaving;
+    private long leaveDeadlineNs;
+    private boolean isInDutyCycle;
+    private volatile long masterPid = -1;
 
     NodeAgent(
         final Node node,
         final String roleName,
+        final long killGraceNs,
         final Aeron aeron,
+        final ErrorHandler errorHandler,
         final ControlAdapter controlAdapter,
+        final ControlPublisher controlPublisher,
         final DataAdapter privateAdapter,
         final ConfirmationAdapter confirmationAdapter,
+        final Routes routes,
+        final Membership membership,
+        final SpawnBridge spawnBridge,
         final AtomicCounter messagesReceived,
         final ProcessHandle parent)
     {
         this.node = node;
+        this.nodeId = node.id();
+        this.isMaster = node instanceof Master;
         this.roleName = roleName;
+        this.killGraceNs = killGraceNs;
+        this.aeron = aeron;
         this.conductorInvoker = aeron.conductorAgentInvoker();
+        this.errorHandler = errorHandler;
         this.controlAdapter = controlAdapter;
+        this.controlPublisher = controlPublisher;
         this.privateAdapter = privateAdapter;
         this.confirmationAdapter = confirmationAdapter;
+        this.routes = routes;
+        this.membership = membership;
+        this.spawnBridge = spawnBridge;
         this.messagesReceived = messagesReceived;
         this.parent = parent;
         final long nowNs = System.nanoTime();
         this.nextSlowTickNs = nowNs;
         this.nextConductorNs = nowNs;
         this.nextJoinNs = nowNs;
+        if (isMaster)
+        {
+            masterPid = ProcessHandle.current().pid();
+            joined.complete(null);
+        }
+        controlAdapter.listener(this);
     }
 
-    /**
-     * Start polling the public stream: a node subscribes to it only once it has a public handler, so nodes that do
-     * not listen never slow down its publishers.
-     */
-    void publicAdapter(final DataAdapter adapter)
-    {
-        publicAdapter = adapter;
-    }
+    // ----------------------------------------------------------------------------------------------------------------
+    // Any thread
+    // ----------------------------------------------------------------------------------------------------------------
 
     /**
-     * Start polling the node's group stream, once it has a group handler.
-     */
-    void groupAdapter(final DataAdapter adapter)
-    {
-        groupAdapter = adapter;
-    }
-
-    /**
-     * Run a command on the duty-cycle thread.
+     * Run a command on the agent.
+     *
+     * @param command to run; exceptions go to the error handler.
      */
     void submit(final Runnable command)
     {
         commands.offer(command);
     }
 
+    /**
+     * @return completes once the master has acknowledged this node's join and its confirmations reach the master.
+     */
+    CompletableFuture<Void> joined()
+    {
+        return joined;
+    }
+
+    long masterPid()
+    {
+        return masterPid;
+    }
+
+    /**
+     * Wait for the agent to have stopped (its {@link #onClose()} ran).
+     *
+     * @param timeoutNs at most.
+     * @return true if it has stopped.
+     */
+    boolean awaitStopped(final long timeoutNs)
+    {
+        try
+        {
+            return stopped.await(timeoutNs, TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return stopped.getCount() == 0;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Commands: run on the agent
+    // ----------------------------------------------------------------------------------------------------------------
+
+    void onPublicAdapter(final DataAdapter adapter)
+    {
+        publicAdapter = adapter;
+    }
+
+    void onGroupAdapter(final DataAdapter adapter)
+    {
+        groupAdapter = adapter;
+    }
+
+    /**
+     * Send a kill for another node and track it until its exit is seen.
+     */
+    void onKillRequest(final long targetId, final int exitCode, final CompletableFuture<ExitStatus> future)
+    {
+        kills.track(targetId, future, System.nanoTime() + killGraceNs + KILL_REPORT_MARGIN_NS);
+        controlPublisher.kill(targetId, nodeId, exitCode);
+    }
+
+    /**
+     * The node is closing: ask the children to exit.
+     */
+    void onStopChildren()
+    {
+        spawnBridge.stopChildren();
+    }
+
+    /**
+     * The node is closing: say it leaves, then stop once the control frames are out (or after a bound).
+     */
+    void onLeaveRequest(final int exitCode)
+    {
+        if (!isLeaving)
+        {
+            isLeaving = true;
+            leaveDeadlineNs = System.nanoTime() + LEAVE_FLUSH_TIMEOUT_NS;
+            controlPublisher.leave(nodeId, exitCode);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Duty cycle
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @return true while a duty cycle runs on the calling thread's agent (invoker mode: a close from a handler must
+     * not invoke the agent again).
+     */
+    boolean isInDutyCycle()
+    {
+        return isInDutyCycle;
+    }
+
     @Override
     public int doWork()
+    {
+        isInDutyCycle = true;
+        try
+        {
+            return dutyCycle();
+        }
+        finally
+        {
+            isInDutyCycle = false;
+        }
+    }
+
+    private int dutyCycle()
     {
         int workCount = privateAdapter.poll();
         final DataAdapter publicAdapter = this.publicAdapter;
@@ -146,7 +284,11 @@ final class NodeAgent implements Agent, ControlListener
      */
     private int housekeeping()
     {
-        final int workCount = controlAdapter.poll() + runCommands();
+        int workCount = runCommands() + controlAdapter.poll();
+        if (controlPublisher.pendingFrames() > 0)
+        {
+            workCount += controlPublisher.flush();
+        }
 
         final long nowNs = System.nanoTime();
         if (nowNs - nextConductorNs >= 0)
@@ -155,20 +297,68 @@ final class NodeAgent implements Agent, ControlListener
             conductorInvoker.invoke();
         }
 
+        if (!joined.isDone())
+        {
+            workCount += join(nowNs);
+        }
+
         if (nowNs - nextSlowTickNs >= 0)
         {
             nextSlowTickNs = nowNs + SLOW_TICK_NS;
             slowTick(nowNs);
         }
 
+        if (isLeaving && (0 == controlPublisher.pendingFrames() || nowNs - leaveDeadlineNs >= 0))
+        {
+            throw new Node.NodeLeft(nodeId);
+        }
+
         return workCount;
+    }
+
+    /**
+     * Send the join as soon as the control stream is connected, then every {@link #JOIN_RESEND_NS} until
+     * acknowledged; once acknowledged, the node has joined when its confirmation publication is connected (the
+     * master's confirmation subscription exists), so a confirmation right after the join is never lost.
+     */
+    private int join(final long nowNs)
+    {
+        if (isJoinAcked)
+        {
+            if (routes.confirmationPublication().isConnected())
+            {
+                joined.complete(null);
+                return 1;
+            }
+        }
+
+        if (nowNs - nextJoinNs >= 0 && controlPublisher.isConnected())
+        {
+            nextJoinNs = nowNs + JOIN_RESEND_NS;
+            if (controlPublisher.join(node.self()))
+            {
+                return 1;
+            }
+        }
+
+        return 0;
     }
 
     @Override
     public void onClose()
     {
-        runCommands();
-        flushReceived();
+        try
+        {
+            runCommands();
+            flushReceived();
+            kills.failAll(new ClustrException("node " + nodeId + " closed before the worker's exit"));
+            joined.completeExceptionally(new ClustrException("node " + nodeId + " closed"));
+        }
+        finally
+        {
+            stopped.countDown();
+            node.onAgentStopped();
+        }
     }
 
     @Override
@@ -207,9 +397,13 @@ final class NodeAgent implements Agent, ControlListener
             {
                 command.run();
             }
+            catch (final AgentTerminationException ex)
+            {
+                throw ex;
+            }
             catch (final Throwable ex)
             {
-                node.errorHandler().onError(ex);
+                errorHandler.onError(ex);
             }
         }
 
@@ -218,90 +412,89 @@ final class NodeAgent implements Agent, ControlListener
 
     private void slowTick(final long nowNs)
     {
-        if (!node.isJoined() && nowNs - nextJoinNs >= 0)
-        {
-            nextJoinNs = nowNs + JOIN_RESEND_NS;
-            if (node.controlPublisher().isConnected())
-            {
-                node.controlPublisher().join(node.self());
-            }
-        }
-
         if (!isOrphaned && null != parent && !parent.isAlive())
         {
             isOrphaned = true;
             node.onOrphaned("its parent process " + parent.pid() + " has exited");
         }
 
-        if (!isOrphaned && node.aeronClient().isClosed())
+        if (!isOrphaned && aeron.isClosed())
         {
             isOrphaned = true;
             node.onOrphaned("its media driver has gone");
         }
 
-        node.expireKills(nowNs);
+        kills.expire(nowNs);
     }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Control frames
+    // ----------------------------------------------------------------------------------------------------------------
 
     @Override
     public void onJoin(final MemberInfo member)
     {
-        final Membership membership = node.membership();
         final boolean isNew = membership.join(member);
 
-        if (node.isMaster())
+        if (isMaster)
         {
-            node.controlPublisher().joinAck(member.id(), ProcessHandle.current().pid(), membership.members());
+            controlPublisher.joinAck(member.id(), masterPid, membership.members());
         }
 
-        if (isNew && member.parentId() == node.id())
+        if (isNew && member.parentId() == nodeId)
         {
-            node.onChildJoined(member.id());
+            spawnBridge.onChildJoined(member.id());
         }
+    }
+
+    @Override
+    public boolean isJoinAckWanted(final long workerId)
+    {
+        return workerId == nodeId && !isJoinAcked;
     }
 
     @Override
     public void onJoinAck(final long workerId, final long masterPid, final List<MemberInfo> members)
     {
-        if (workerId == node.id() && !node.isJoined())
+        if (isJoinAckWanted(workerId))
         {
-            final Membership membership = node.membership();
             for (final MemberInfo member : members)
             {
                 membership.join(member);
             }
-            node.onJoined(masterPid);
+            this.masterPid = masterPid;
+            isJoinAcked = true;
+            join(System.nanoTime());
         }
     }
 
     @Override
     public void onLeave(final long workerId, final int exitCode)
     {
-        final MemberInfo member = node.membership().member(workerId);
         final ExitStatus status = ExitStatus.reported(exitCode, 0, "left the cluster with exit code " + exitCode);
-        node.membership().depart(workerId, status);
-        node.routes().closePrivate(workerId);
+        final MemberInfo member = membership.depart(workerId, status);
+        routes.closePrivate(workerId);
 
         // Workers with a clustr parent get an Exit from the parent, with the real process exit; others only Leave.
         if (null == member || member.parentId() < 0)
         {
-            node.completeKill(workerId, status);
+            kills.complete(workerId, status);
         }
     }
 
     @Override
     public void onKill(final long targetId, final long requesterId, final int exitCode)
     {
-        if (targetId == node.id())
+        if (targetId == nodeId)
         {
             node.onKilled(exitCode, requesterId);
             return;
         }
 
-        final Supervisor supervisor = node.supervisorOrNull();
-        final ChildProcess child = null == supervisor ? null : supervisor.child(targetId);
+        final ChildProcess child = spawnBridge.child(targetId);
         if (null != child && child.state() != ChildState.EXITED)
         {
-            node.killChild(child, exitCode);
+            spawnBridge.killChild(child, exitCode);
         }
     }
 
@@ -316,8 +509,8 @@ final class NodeAgent implements Agent, ControlListener
         final String reason)
     {
         final ExitStatus status = ExitStatus.reported(exitCode, signal, reason);
-        node.membership().depart(workerId, status);
-        node.routes().closePrivate(workerId);
-        node.completeKill(workerId, status);
+        membership.depart(workerId, status);
+        routes.closePrivate(workerId);
+        kills.complete(workerId, status);
     }
 }

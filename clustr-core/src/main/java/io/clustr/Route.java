@@ -30,6 +30,11 @@ final class Route
     final int headerLength;
     final int maxClaimPayload;
     final int maxPayload;
+
+    /**
+     * Until when "nobody subscribes" is believed without reading the counters again (public and group routes).
+     */
+    volatile long noSubscriberUntilNs = System.nanoTime();
     private final long[] headerWords;
     private final int lastWord;
 

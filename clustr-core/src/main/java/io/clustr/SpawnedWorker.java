@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link WorkerHandle} over the supervisor's child process, with kill through the cluster.
+ * A {@link WorkerHandle} over the supervisor's child process, with kill through the cluster. Handles of the same
+ * incarnation are equal, so the handle a listener gets in {@code onExit} equals the one {@code spawn} returned.
  */
 final class SpawnedWorker implements WorkerHandle
 {
@@ -94,6 +95,19 @@ final class SpawnedWorker implements WorkerHandle
     public String label()
     {
         return child.label();
+    }
+
+    @Override
+    public boolean equals(final Object obj)
+    {
+        return obj instanceof SpawnedWorker && ((SpawnedWorker)obj).child.id() == child.id() &&
+            ((SpawnedWorker)obj).node == node;
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Long.hashCode(child.id());
     }
 
     @Override

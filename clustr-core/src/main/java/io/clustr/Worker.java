@@ -2,6 +2,7 @@ package io.clustr;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
+import io.aeron.exceptions.ConfigurationException;
 import io.clustr.spawn.CpuSet;
 import io.clustr.spawn.SpawnEnvironment;
 import org.agrona.CloseHelper;
@@ -27,9 +28,9 @@ import java.util.Objects;
  */
 public final class Worker extends Node
 {
-    private Worker(final Context ctx, final Aeron aeron, final long id, final ErrorRelay errorRelay)
+    private Worker(final Context ctx, final Aeron aeron, final long id)
     {
-        super(ctx, aeron, id, ctx.group(), false, ctx.parentPid(), errorRelay);
+        super(ctx, aeron, id, ctx.group(), ctx.parentPid());
     }
 
     /**
@@ -37,7 +38,7 @@ public final class Worker extends Node
      *
      * @param options at least {@code group(name)}; see {@link Options}.
      * @return the joined worker.
-     * @throws IllegalArgumentException if the group is missing or invalid.
+     * @throws ConfigurationException  if the group is missing or invalid (or another setting is).
      * @throws ClustrException          if no driver runs in the directory, or no master acknowledges the join
      *                                  within the join timeout.
      */
@@ -60,14 +61,11 @@ public final class Worker extends Node
      */
     public static Worker launch(final Context ctx)
     {
-        ctx.conclude();
-
-        Aeron aeron = null;
-        Worker worker = null;
+        final Worker worker;
         try
         {
-            final ErrorRelay errorRelay = new ErrorRelay(ctx.errorHandler());
-            aeron = connect(ctx, errorRelay);
+            ctx.conclude();
+            final Aeron aeron = connect(ctx);
             final long id = ctx.id() >= 0 ? ctx.id() : aeron.nextCorrelationId();
             if (id > Configuration.MAX_WORKER_ID)
             {
@@ -75,11 +73,11 @@ public final class Worker extends Node
                     "media driver to reset ids");
             }
 
-            worker = new Worker(ctx, aeron, id, errorRelay);
+            worker = new Worker(ctx, aeron, id);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(aeron);
+            CloseHelper.quietClose(ctx::close);
             throw ex;
         }
 
@@ -160,15 +158,23 @@ public final class Worker extends Node
         {
         }
 
+        @Override
         void concludeNode()
         {
             final Map<String, String> env = environment();
             if (null == group)
             {
-                throw new IllegalArgumentException(
+                throw new ConfigurationException(
                     "a worker needs a group: create it with Worker.create(Options.group(\"web\"))");
             }
-            Channel.validateGroupName(group);
+            try
+            {
+                Channel.validateGroupName(group);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigurationException(ex.getMessage());
+            }
 
             if (null == aeronDirectoryName())
             {
@@ -218,8 +224,8 @@ public final class Worker extends Node
             }
             catch (final NumberFormatException ex)
             {
-                throw new IllegalArgumentException(
-                    "environment variable " + name + "=" + env.get(name) + " is not a number", ex);
+                throw new ConfigurationException(
+                    "environment variable " + name + "=" + env.get(name) + " is not a number");
             }
         }
 
@@ -228,7 +234,7 @@ public final class Worker extends Node
             final long value = parseLong(env, name);
             if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
             {
-                throw new IllegalArgumentException("environment variable " + name + "=" + value + " is out of range");
+                throw new ConfigurationException("environment variable " + name + "=" + value + " is out of range");
             }
 
             return (int)value;

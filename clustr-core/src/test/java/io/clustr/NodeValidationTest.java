@@ -2,6 +2,7 @@ package io.clustr;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.ConfigurationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,8 @@ class NodeValidationTest
     @Test
     void shouldRejectWorkerWithoutGroup()
     {
-        final IllegalArgumentException ex = assertThrows(
-            IllegalArgumentException.class, () -> Worker.create(aeronDirectory(dir)));
+        final ConfigurationException ex = assertThrows(
+            ConfigurationException.class, () -> Worker.create(aeronDirectory(dir)));
         assertTrue(ex.getMessage().contains("needs a group"), ex.getMessage());
     }
 
@@ -178,7 +179,7 @@ class NodeValidationTest
     @Test
     void shouldRejectInvalidTermLength()
     {
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+        final ConfigurationException ex = assertThrows(ConfigurationException.class,
             () -> new Master.Context().termLength(1000).conclude());
         assertTrue(ex.getMessage().contains("power of two"), ex.getMessage());
         assertEquals(Configuration.PRIVATE_STREAM_ID_BASE + 7, Configuration.privateStreamId(7));

@@ -1,0 +1,314 @@
+package io.clustr;
+
+import io.clustr.spawn.ChildProcess;
+import io.clustr.spawn.ChildState;
+import io.clustr.spawn.ExitStatus;
+import io.clustr.spawn.Spec;
+import io.clustr.spawn.Supervisor;
+import io.clustr.spawn.SupervisorListener;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentTerminationException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The bridge between a node and clustr-spawn: the {@link Supervisor} of the node's children (launched on first
+ * spawn), the handles users see, and the children's lifecycle turned into cluster events.
+ * <p>
+ * The supervisor's events arrive on its own thread and are handed to the agent as commands; everything that reacts
+ * to them ({@code on*} methods: lifecycle listeners, control frames, kills waiting for a child to come online) runs on
+ * the agent. {@link #spawn(List)} and the read-only lookups may be called from any thread.
+ */
+final class SpawnBridge
+{
+    private final Node node;
+    private final Node.Context<?> ctx;
+    private final LongSupplier idSupplier;
+    private final ErrorHandler errorHandler;
+    private final Consumer<Runnable> agentCommands;
+    private final ControlPublisher controlPublisher;
+    private final CopyOnWriteArrayList<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Long, Integer> killsAwaitingOnline = new HashMap<>();
+    private final Object launchLock = new Object();
+    private volatile Supervisor supervisor;
+    private boolean isClosed;
+
+    SpawnBridge(
+        final Node node,
+        final Node.Context<?> ctx,
+        final LongSupplier idSupplier,
+        final ErrorHandler errorHandler,
+        final Consumer<Runnable> agentCommands,
+        final ControlPublisher controlPublisher)
+    {
+        this.controlPublisher = controlPublisher;
+        this.node = node;
+        this.ctx = ctx;
+        this.idSupplier = idSupplier;
+        this.errorHandler = errorHandler;
+        this.agentCommands = agentCommands;
+    }
+
+    void addListener(final LifecycleListener listener)
+    {
+        listeners.add(Objects.requireNonNull(listener, "lifecycle listener must not be null"));
+    }
+
+    /**
+     * Fork one child per spec (any thread).
+     */
+    List<WorkerHandle> spawn(final List<Spec> specs)
+    {
+        final List<ChildProcess> children = supervisor().spawn(specs);
+        final List<WorkerHandle> handles = new ArrayList<>(children.size());
+        for (final ChildProcess child : children)
+        {
+            handles.add(handle(child));
+        }
+
+        return handles;
+    }
+
+    /**
+     * @return the supervisor, or null if this node never spawned.
+     */
+    Supervisor supervisorOrNull()
+    {
+        return supervisor;
+    }
+
+    /**
+     * @param id of a child.
+     * @return the child's current incarnation if this node spawned it, else null (any thread).
+     */
+    ChildProcess child(final long id)
+    {
+        final Supervisor supervisor = this.supervisor;
+        return null == supervisor ? null : supervisor.child(id);
+    }
+
+    /**
+     * @return the children that have not exited (any thread).
+     */
+    List<ChildProcess> children()
+    {
+        final Supervisor supervisor = this.supervisor;
+        return null == supervisor ? List.of() : supervisor.children();
+    }
+
+    WorkerHandle handle(final ChildProcess child)
+    {
+        return new SpawnedWorker(node, child);
+    }
+
+    /**
+     * Ask every online JVM child to exit with 0 (agent): frames through the control stream, each with the kill grace
+     * after which its supervisor kills it forcibly.
+     */
+    void stopChildren()
+    {
+        final Supervisor supervisor = this.supervisor;
+        if (null == supervisor)
+        {
+            return;
+        }
+
+        final Duration grace = Duration.ofNanos(ctx.killGraceNs());
+        for (final ChildProcess child : supervisor.children())
+        {
+            if (!child.spec().isCommand() && child.state() == ChildState.ONLINE)
+            {
+                controlPublisher.kill(child.id(), node.id(), 0);
+                supervisor.expectExit(child.id(), 0, grace);
+            }
+        }
+    }
+
+    /**
+     * Close the supervisor: no more forks or respawns, every child stopped. Blocks until they have exited (bounded by
+     * the supervisor's grace periods); called by the closing thread, never the agent.
+     */
+    void close()
+    {
+        final Supervisor supervisor;
+        synchronized (launchLock)
+        {
+            isClosed = true;
+            supervisor = this.supervisor;
+        }
+
+        if (null != supervisor)
+        {
+            supervisor.close();
+        }
+    }
+
+    /**
+     * A kill frame names one of this node's children (agent).
+     */
+    void killChild(final ChildProcess child, final int exitCode)
+    {
+        final Supervisor supervisor = this.supervisor;
+        final Duration grace = Duration.ofNanos(ctx.killGraceNs());
+        if (child.spec().isCommand())
+        {
+            supervisor.terminate(child.id(), grace);
+        }
+        else
+        {
+            supervisor.expectExit(child.id(), exitCode, grace);
+            if (child.state() != ChildState.ONLINE)
+            {
+                killsAwaitingOnline.put(child.id(), exitCode);
+            }
+        }
+    }
+
+    /**
+     * A child of this node has joined the cluster (agent).
+     */
+    void onChildJoined(final long childId)
+    {
+        final Supervisor supervisor = this.supervisor;
+        final ChildProcess child = null == supervisor ? null : supervisor.child(childId);
+        if (null == child)
+        {
+            return;
+        }
+
+        supervisor.markOnline(childId);
+        final Integer pendingCode = killsAwaitingOnline.remove(childId);
+        if (null != pendingCode)
+        {
+            controlPublisher.kill(childId, node.id(), pendingCode);
+        }
+
+        final WorkerHandle handle = handle(child);
+        notifyListeners((listener) -> listener.onOnline(handle));
+    }
+
+    private void onChildForked(final ChildProcess child)
+    {
+        final WorkerHandle handle = handle(child);
+        notifyListeners((listener) -> listener.onFork(handle));
+    }
+
+    private void onChildExited(
+        final ChildProcess child,
+        final ExitStatus status,
+        final boolean willRespawn)
+    {
+        killsAwaitingOnline.remove(child.id());
+        controlPublisher.exit(
+            child.id(), node.id(), child.pid(), status.code(), status.signal(), willRespawn, status.reason());
+
+        final WorkerHandle handle = handle(child);
+        notifyListeners((listener) -> listener.onExit(handle, status, willRespawn));
+    }
+
+    private void onChildGaveUp(final ChildProcess lastIncarnation, final String reason)
+    {
+        final WorkerHandle handle = handle(lastIncarnation);
+        notifyListeners((listener) -> listener.onRespawnGaveUp(handle, reason));
+    }
+
+    private void notifyListeners(final Consumer<LifecycleListener> event)
+    {
+        for (final LifecycleListener listener : listeners)
+        {
+            try
+            {
+                event.accept(listener);
+            }
+            catch (final AgentTerminationException ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
+    }
+
+    private Supervisor supervisor()
+    {
+        final Supervisor existing = supervisor;
+        if (null != existing)
+        {
+            return existing;
+        }
+
+        synchronized (launchLock)
+        {
+            if (isClosed || node.isClosed())
+            {
+                throw new ClustrException("node " + node.id() + " is closed: create a new one to keep working");
+            }
+            if (null == supervisor)
+            {
+                supervisor = Supervisor.launch(new Supervisor.Context()
+                    .idSupplier(idSupplier)
+                    .parentId(node.id())
+                    .environment((spec, childId, restarts) -> Map.of(
+                        Node.AERON_DIR_ENV, ctx.aeronDirectoryName(),
+                        Node.TERM_LENGTH_ENV, Integer.toString(ctx.termLength())))
+                    .defaultJvmArgs(childJvmArgs())
+                    .stopGrace(Duration.ofNanos(ctx.killGraceNs()))
+                    .listener(new Listener()));
+            }
+
+            return supervisor;
+        }
+    }
+
+    /**
+     * JVM flags for children: the supervisor's defaults plus every {@code clustr.*} system property of this process,
+     * so the whole cluster shares one configuration (a spec's own jvmArgs come later and win).
+     */
+    private static List<String> childJvmArgs()
+    {
+        final List<String> args = new ArrayList<>(Supervisor.Configuration.defaultJvmArgs());
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith("clustr."))
+            {
+                args.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+
+        return args;
+    }
+
+    /**
+     * Supervisor events, on the supervisor's thread: handed to the agent.
+     */
+    private final class Listener implements SupervisorListener
+    {
+        @Override
+        public void onFork(final ChildProcess child)
+        {
+            agentCommands.accept(() -> onChildForked(child));
+        }
+
+        @Override
+        public void onExit(final ChildProcess child, final ExitStatus status, final boolean willRespawn)
+        {
+            agentCommands.accept(() -> onChildExited(child, status, willRespawn));
+        }
+
+        @Override
+        public void onGaveUp(final ChildProcess lastIncarnation, final String reason)
+        {
+            agentCommands.accept(() -> onChildGaveUp(lastIncarnation, reason));
+        }
+    }
+}
