@@ -154,7 +154,7 @@ public final class BenchRunner implements Callable<Integer>
             () ->
             {
                 stopping = true;
-                ChildProcess.closeAll();
+                ctx.closeProcesses();
             },
             "close-children"));
         info(ctx, "start");
@@ -169,7 +169,7 @@ public final class BenchRunner implements Callable<Integer>
 
             if (aeron)
             {
-                failures += step("aeron startup and idle", () -> new AeronSuite(ctx).runStartupAndIdle());
+                failures += step(ctx, "aeron startup and idle", () -> new AeronSuite(ctx).runStartupAndIdle());
             }
 
             final List<Results> roundResults = new ArrayList<>();
@@ -181,12 +181,12 @@ public final class BenchRunner implements Callable<Integer>
                 ctx.results = roundResult;
                 if (aeron)
                 {
-                    failures += step("aeron data path", () -> new AeronSuite(ctx).runDataPath());
+                    failures += step(ctx, "aeron data path", () -> new AeronSuite(ctx).runDataPath());
                 }
 
                 if (clustr)
                 {
-                    failures += step("clustr data path", () -> ClustrSuites.runDataPath(ctx));
+                    failures += step(ctx, "clustr data path", () -> ClustrSuites.runDataPath(ctx));
                 }
             }
 
@@ -195,17 +195,17 @@ public final class BenchRunner implements Callable<Integer>
 
             if (suites.contains("redis"))
             {
-                failures += step("redis", () -> new RedisSuite(ctx).run());
+                failures += step(ctx, "redis", () -> new RedisSuite(ctx).run());
             }
 
             if (suites.contains("node"))
             {
-                failures += step("node", () -> new NodeSuite(ctx).run());
+                failures += step(ctx, "node", () -> new NodeSuite(ctx).run());
             }
 
             if (clustr)
             {
-                failures += step("clustr spawn and idle", () -> ClustrSuites.runSpawnAndIdle(ctx));
+                failures += step(ctx, "clustr spawn and idle", () -> ClustrSuites.runSpawnAndIdle(ctx));
             }
         }
         catch (final IOException ex)
@@ -215,6 +215,7 @@ public final class BenchRunner implements Callable<Integer>
         finally
         {
             ctx.results = main;
+            ctx.closeProcesses();
             deleteRecursively(ctx.shmDir);
         }
 
@@ -225,7 +226,7 @@ public final class BenchRunner implements Callable<Integer>
         return 0 == failures ? 0 : 1;
     }
 
-    private static int step(final String name, final Runnable step)
+    private static int step(final BenchContext ctx, final String name, final Runnable step)
     {
         if (stopping)
         {
@@ -245,7 +246,7 @@ public final class BenchRunner implements Callable<Integer>
         }
         finally
         {
-            ChildProcess.closeAll();
+            ctx.stopAll();
         }
     }
 

@@ -105,7 +105,7 @@ final class ClustrSuites
      * Aeron driver; {@code workerIdle} is the idle strategy of the workers on the message path (clustr passes the
      * master's {@code clustr.*} properties to its children, and a spec's own JVM arguments come after them and win).
      */
-    private ChildProcess master(final String name, final String workerIdle, final List<String> args)
+    private BenchChild master(final String name, final String workerIdle, final List<String> args)
     {
         final Path dir = ctx.shmDir.resolve("clustr-" + (++masters));
         final List<String> masterArgs = BenchContext.list("--dir", dir.toString());
@@ -124,7 +124,7 @@ final class ClustrSuites
             props.add("-Dbench.worker.jvm.args=" + workerJvmArgs);
         }
 
-        return ctx.command(name, ctx.javaCommand(props, MASTER_MAIN, masterArgs));
+        return ctx.java(name, MASTER_MAIN, props, masterArgs);
     }
 
     private List<String> timed()
@@ -139,7 +139,7 @@ final class ClustrSuites
         final List<String> args = BenchContext.list(
             "--scenario", "throughput", "--stream", stream, "--subscribers", Integer.toString(subscribers));
         args.addAll(timed());
-        try (ChildProcess master = master("clustr-" + bench + "-" + stream, ctx.idle, args))
+        try (BenchChild master = master("clustr-" + bench + "-" + stream, ctx.idle, args))
         {
             final Map<Integer, List<Double>> rates = new HashMap<>();
             for (int i = 0; i < ctx.sizes.length * subscribers; i++)
@@ -165,7 +165,7 @@ final class ClustrSuites
         ctx.note("clustr ping-pong on private streams, idle " + idle);
         final List<String> args = BenchContext.list("--scenario", "rtt");
         args.addAll(timed());
-        try (ChildProcess master = master("clustr-rtt-" + idle, idle, args))
+        try (BenchChild master = master("clustr-rtt-" + idle, idle, args))
         {
             for (int i = 0; i < ctx.sizes.length; i++)
             {
@@ -185,7 +185,7 @@ final class ClustrSuites
         ctx.note("clustr spawn: 1 and 8 workers to all ready, " + ctx.spawnReps + " run(s) each");
         final List<String> args = BenchContext.list(
             "--scenario", "spawn", "--counts", "1,8", "--reps", Integer.toString(ctx.spawnReps));
-        try (ChildProcess master = master("clustr-spawn", ctx.idle, args))
+        try (BenchChild master = master("clustr-spawn", ctx.idle, args))
         {
             final Map<Integer, List<Double>> times = new HashMap<>();
             for (int i = 0; i < 2 * ctx.spawnReps; i++)
@@ -217,7 +217,7 @@ final class ClustrSuites
         ctx.note("clustr idle cost: master + " + ctx.fanout + " idle workers");
         final List<String> args = BenchContext.list(
             "--scenario", "idle", "--workers", Integer.toString(ctx.fanout));
-        try (ChildProcess master = master("clustr-idle", ctx.idle, args))
+        try (BenchChild master = master("clustr-idle", ctx.idle, args))
         {
             final Map<String, String> fields = BenchContext.fields(master.awaitLine("BENCH bench=idle", 120_000));
             final long masterPid = Long.parseLong(fields.get("master_pid"));
