@@ -120,13 +120,15 @@ final class AeronSuite
         }
 
         ctx.results.add(new Result("jvm_start", "-", "jvm")
-            .value("median_ms", BenchContext.median(bare), 1)
+            .value("median_ms", Result.median(bare), 1)
             .value("min_ms", bare.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
-            .value("runs", bare.size(), 0));
+            .value("runs", bare.size(), 0)
+            .text("runs_ms", Result.list(bare, 1)));
         ctx.results.add(new Result("jvm_aeron_connect", "-", SYSTEM)
-            .value("median_ms", BenchContext.median(connect), 1)
+            .value("median_ms", Result.median(connect), 1)
             .value("min_ms", connect.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
-            .value("runs", connect.size(), 0));
+            .value("runs", connect.size(), 0)
+            .text("runs_ms", Result.list(connect, 1)));
     }
 
     private void throughput(final int subscribers)

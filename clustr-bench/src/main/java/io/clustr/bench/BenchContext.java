@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -226,20 +225,6 @@ final class BenchContext
     static double rate(final Map<String, String> fields)
     {
         return Long.parseLong(fields.get("msgs")) * 1e9 / Long.parseLong(fields.get("ns"));
-    }
-
-    /**
-     * Median of some samples.
-     *
-     * @param samples the samples (not modified).
-     * @return the median.
-     */
-    static double median(final List<Double> samples)
-    {
-        final List<Double> sorted = new ArrayList<>(samples);
-        Collections.sort(sorted);
-        final int n = sorted.size();
-        return 0 == n % 2 ? (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2 : sorted.get(n / 2);
     }
 
     /**

@@ -56,7 +56,7 @@ public final class BenchRunner implements Callable<Integer>
     private Long durationMs;
 
     @Option(names = "--rounds", description = "Rounds of the data-path benches (raw Aeron and clustr interleaved; "
-        + "the best round of each is reported, all rounds listed): default 3, quick 1.")
+        + "the median of the rounds is reported, every round listed): default 3, quick 1.")
     private Integer rounds;
 
     @Option(names = "--idle-ms", description = "Idle CPU window (default 10000, quick 3000).")
@@ -191,7 +191,7 @@ public final class BenchRunner implements Callable<Integer>
             }
 
             ctx.results = main;
-            main.addBestOf(roundResults);
+            main.addMedianOf(roundResults);
 
             if (suites.contains("redis"))
             {

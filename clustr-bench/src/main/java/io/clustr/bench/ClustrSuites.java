@@ -199,7 +199,7 @@ final class ClustrSuites
             for (final int count : new int[]{1, 8})
             {
                 final List<Double> samples = times.get(count);
-                final double median = BenchContext.median(samples);
+                final double median = Result.median(samples);
                 ctx.results.add(new Result("spawn", "-", SYSTEM)
                     .key("workers", count)
                     .value("median_ms", median, 1)

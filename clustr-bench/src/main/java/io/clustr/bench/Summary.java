@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * The human summary printed after the RESULT lines: throughput, round trip, start-up and idle cost side by side,
- * with ratios against raw Aeron, Redis and Node, and the issue's targets marked met or missed.
+ * with ratios against raw Aeron, Redis and Node, and the issue's targets marked met or missed. Data-path figures are
+ * medians of the interleaved rounds, with every round listed at the end of its row.
  */
 final class Summary
 {
@@ -39,13 +40,15 @@ final class Summary
 
     private void throughput()
     {
-        out.println("== Throughput: messages delivered per second, M/s (each side its own process; "
-            + "ratio = system / raw Aeron at the same size) ==");
+        out.println("== Throughput: messages delivered per second, M/s, median of " + rounds() + " (each side its own "
+            + "process; ratio = median / raw Aeron's median at the same size; rounds: each round's M/s) ==");
         final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-8s %-16s", "system", "workload"));
         for (final int size : ctx.sizes)
         {
             header.append(String.format(Locale.ROOT, " %10s %8s", size + " B", "ratio"));
         }
+
+        header.append("   rounds");
 
         out.println(header);
         throughputRow("aeron", "throughput", AeronSuite.STREAM, "1->1 ipc");
@@ -78,15 +81,29 @@ final class Summary
             row.append(String.format(Locale.ROOT, " %10s %8s", millions(rate), ratio(rate, aeron)));
         }
 
-        out.println(row);
+        final StringBuilder rounds = new StringBuilder();
+        for (final int size : ctx.sizes)
+        {
+            final Result result = results.find(
+                "bench", bench, "stream", stream, "system", system, "msg_bytes", "" + size);
+            if (null != result && !result.rounds("msgs_per_s").isEmpty())
+            {
+                final List<Double> millions = new ArrayList<>();
+                result.rounds("msgs_per_s").forEach((r) -> millions.add(r / 1e6));
+                rounds.append(rounds.length() > 0 ? " | " : "   ").append(Result.list(millions, 2));
+            }
+        }
+
+        out.println(row.append(rounds));
     }
 
     private void rtt()
     {
-        out.println("== Round trip, ping-pong, microseconds (HdrHistogram; warm-up excluded; "
-            + "ratio = system / raw Aeron with the same idle strategy) ==");
-        out.println(String.format(Locale.ROOT, "%-8s %-12s %-8s %7s %9s %9s %9s %9s %9s %9s %9s",
-            "system", "stream", "idle", "size", "p50", "p90", "p99", "p99.9", "max", "p50 ratio", "p99 ratio"));
+        out.println("== Round trip, ping-pong, microseconds (HdrHistogram; warm-up excluded; each percentile the median "
+            + "of " + rounds() + "; ratio = median / raw Aeron's median with the same idle strategy) ==");
+        out.println(String.format(Locale.ROOT, "%-8s %-12s %-11s %7s %9s %9s %9s %9s %9s %9s %9s   %s",
+            "system", "stream", "idle", "size", "p50", "p90", "p99", "p99.9", "max", "p50 ratio", "p99 ratio",
+            "rounds p50 | p99"));
         for (final Result result : results.all())
         {
             if (!result.matches("bench", "rtt"))
@@ -99,11 +116,13 @@ final class Summary
                 "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes"));
             final double aeronP99 = results.value("p99_us", "bench", "rtt", "system", AeronSuite.SYSTEM,
                 "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes"));
-            out.println(String.format(Locale.ROOT, "%-8s %-12s %-8s %7s %9.2f %9.2f %9.2f %9.2f %9.2f %9s %9s",
+            final String rounds = result.rounds("p50_us").isEmpty() ? "" :
+                Result.list(result.rounds("p50_us"), 2) + " | " + Result.list(result.rounds("p99_us"), 2);
+            out.println(String.format(Locale.ROOT, "%-8s %-12s %-11s %7s %9.2f %9.2f %9.2f %9.2f %9.2f %9s %9s   %s",
                 result.key("system"), result.key("stream"), idle, result.key("msg_bytes") + " B",
                 result.value("p50_us"), result.value("p90_us"), result.value("p99_us"), result.value("p999_us"),
                 result.value("max_us"), ratio(result.value("p50_us"), aeronP50),
-                ratio(result.value("p99_us"), aeronP99)));
+                ratio(result.value("p99_us"), aeronP99), rounds));
         }
 
         out.println();
@@ -222,6 +241,11 @@ final class Summary
 
         lines.forEach(out::println);
         out.println();
+    }
+
+    private String rounds()
+    {
+        return ctx.rounds + " interleaved round" + (1 == ctx.rounds ? "" : "s");
     }
 
     private static String check(final String what, final double value, final double limit, final boolean atLeast)
