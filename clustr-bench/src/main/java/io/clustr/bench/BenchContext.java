@@ -35,6 +35,7 @@ final class BenchContext
     int fanout = 4;
     int startReps;
     int spawnReps;
+    int spawnWarmups = 1;
     long idleWindowMs;
     long settleMs;
     Path shmDir;

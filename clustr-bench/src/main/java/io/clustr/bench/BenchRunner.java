@@ -59,6 +59,15 @@ public final class BenchRunner implements Callable<Integer>
         + "the median of the rounds is reported, every round listed): default 3, quick 1.")
     private Integer rounds;
 
+    @Option(names = "--spawn-reps",
+        description = "Timed spawns of 1 and of 8 workers, interleaved (default 5, quick 3).")
+    private Integer spawnReps;
+
+    @Option(names = "--spawn-warmups", defaultValue = "1",
+        description = "Untimed spawns of 1 worker before the timed ones (the spawner may build a cache on its first "
+            + "spawn): ${DEFAULT-VALUE}.")
+    private int spawnWarmups;
+
     @Option(names = "--idle-ms", description = "Idle CPU window (default 10000, quick 3000).")
     private Long idleMs;
 
@@ -132,7 +141,8 @@ public final class BenchRunner implements Callable<Integer>
         ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
         ctx.settleMs = quick ? 1000 : 2000;
         ctx.startReps = quick ? 3 : 10;
-        ctx.spawnReps = quick ? 1 : 3;
+        ctx.spawnReps = null != spawnReps ? spawnReps : (quick ? 3 : 5);
+        ctx.spawnWarmups = spawnWarmups;
         ctx.termLength = null != termLength ? termLength : AeronBench.DEFAULT_TERM_LENGTH;
         ctx.idle = idle;
         ctx.rttIdles = rttIdles;
@@ -260,7 +270,9 @@ public final class BenchRunner implements Callable<Integer>
             + " idle=" + ctx.idle
             + " warmup_ms=" + ctx.warmupMs
             + " duration_ms=" + ctx.durationMs
-            + " rounds=" + ctx.rounds);
+            + " rounds=" + ctx.rounds
+            + " spawn_reps=" + ctx.spawnReps
+            + " spawn_warmups=" + ctx.spawnWarmups);
         if ("start".equals(when))
         {
             System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " "

@@ -275,6 +275,17 @@ public final class Result
     }
 
     /**
+     * A text field, or a figure as printed.
+     *
+     * @param name field name.
+     * @return its text, or null.
+     */
+    public String text(final String name)
+    {
+        return fields.get(name);
+    }
+
+    /**
      * Whether every given key has the given value.
      *
      * @param keyValues key, value, key, value...
