@@ -130,7 +130,7 @@ final class Summary
                 result.key("system"), result.key("stream"), idle, result.key("msg_bytes") + " B",
                 result.value("p50_us"), result.value("p90_us"), result.value("p99_us"), result.value("p999_us"),
                 result.value("max_us"), ratio(result.value("p50_us"), aeronP50),
-                ratio(result.value("p99_us"), aeronP99), rounds));
+                ratio(result.value("p99_us"), aeronP99), rounds).stripTrailing());
         }
 
         out.println();
