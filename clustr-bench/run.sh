@@ -7,7 +7,8 @@
 # source or pom is newer than the last build), starts redis-server on a free loopback port (installing Debian's
 # redis-server first when it is missing and we are root), runs io.clustr.bench.BenchRunner, and on exit - normal,
 # error or Ctrl-C - stops every process it started (the bench's whole process group), the Redis server, and
-# deletes its /dev/shm directory. Child logs: clustr-bench/target/bench-logs/.
+# deletes its /dev/shm directory. The bench launches every child through clustr-spawn (parent-death signal: they
+# die with it even if it is SIGKILLed). Child logs: clustr-bench/target/bench-logs/<id>-<name>.log.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -60,7 +60,7 @@ final class AeronSuite
         });
     }
 
-    private ChildProcess driverProcess;
+    private BenchChild driverProcess;
 
     private void withDriver(final Runnable benches)
     {
@@ -68,7 +68,7 @@ final class AeronSuite
         ctx.note("raw Aeron: driver in " + dir);
         final List<String> driverArgs = BenchContext.list(
             "--dir", dir.toString(), "--term-length", Integer.toString(ctx.termLength));
-        try (ChildProcess driver = ctx.java("aeron-driver", DriverMain.class, driverArgs))
+        try (BenchChild driver = ctx.java("aeron-driver", DriverMain.class, driverArgs))
         {
             driver.awaitLine(BenchLine.READY, 30_000);
             driverProcess = driver;
@@ -88,7 +88,7 @@ final class AeronSuite
         dir = ctx.shmDir.resolve("aeron-raw");
         final List<String> driverArgs = BenchContext.list(
             "--dir", dir.toString(), "--term-length", Integer.toString(ctx.termLength));
-        try (ChildProcess driver = ctx.java("aeron-driver", DriverMain.class, driverArgs))
+        try (BenchChild driver = ctx.java("aeron-driver", DriverMain.class, driverArgs))
         {
             driver.awaitLine(BenchLine.READY, 30_000);
             throughput(1);
@@ -111,31 +111,31 @@ final class AeronSuite
         ctx.note("JVM start-up: bare and with an Aeron connect, " + ctx.startReps + " runs each");
         final List<Double> bare = new ArrayList<>();
         final List<Double> connect = new ArrayList<>();
-        final List<String> bareCommand = ctx.javaCommand(Noop.class.getName(), List.of());
-        final List<String> connectCommand = ctx.javaCommand(AeronConnectMain.class.getName(), common());
-        ctx.timeToExitMs(bareCommand);
-        ctx.timeToExitMs(connectCommand);
+        ctx.timeToExitMs("jvm-start", Noop.class, List.of());
+        ctx.timeToExitMs("jvm-aeron-connect", AeronConnectMain.class, common());
         for (int i = 0; i < ctx.startReps; i++)
         {
-            bare.add(ctx.timeToExitMs(bareCommand));
-            connect.add(ctx.timeToExitMs(connectCommand));
+            bare.add(ctx.timeToExitMs("jvm-start", Noop.class, List.of()));
+            connect.add(ctx.timeToExitMs("jvm-aeron-connect", AeronConnectMain.class, common()));
         }
 
         ctx.results.add(new Result("jvm_start", "-", "jvm")
-            .value("median_ms", BenchContext.median(bare), 1)
+            .value("median_ms", Result.median(bare), 1)
             .value("min_ms", bare.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
-            .value("runs", bare.size(), 0));
+            .value("runs", bare.size(), 0)
+            .text("runs_ms", Result.list(bare, 1)));
         ctx.results.add(new Result("jvm_aeron_connect", "-", SYSTEM)
-            .value("median_ms", BenchContext.median(connect), 1)
+            .value("median_ms", Result.median(connect), 1)
             .value("min_ms", connect.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
-            .value("runs", connect.size(), 0));
+            .value("runs", connect.size(), 0)
+            .text("runs_ms", Result.list(connect, 1)));
     }
 
     private void throughput(final int subscribers)
     {
         final String bench = 1 == subscribers ? "throughput" : "fanout";
         ctx.note("raw Aeron " + bench + ": 1 publisher -> " + subscribers + " subscriber(s)");
-        final List<ChildProcess> subs = new ArrayList<>();
+        final List<BenchChild> subs = new ArrayList<>();
         try
         {
             for (int i = 0; i < subscribers; i++)
@@ -143,17 +143,17 @@ final class AeronSuite
                 subs.add(ctx.java("aeron-sub-" + i, AeronSubscriberMain.class, common()));
             }
 
-            for (final ChildProcess sub : subs)
+            for (final BenchChild sub : subs)
             {
                 sub.awaitLine(BenchLine.READY, 30_000);
             }
 
-            try (ChildProcess pub = ctx.java("aeron-pub", AeronPublisherMain.class, timed()))
+            try (BenchChild pub = ctx.java("aeron-pub", AeronPublisherMain.class, timed()))
             {
                 for (final int size : ctx.sizes)
                 {
                     final List<Double> rates = new ArrayList<>();
-                    for (final ChildProcess sub : subs)
+                    for (final BenchChild sub : subs)
                     {
                         rates.add(BenchContext.rate(BenchContext.fields(
                             sub.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs()))));
@@ -165,14 +165,14 @@ final class AeronSuite
                 pub.awaitExit(30_000);
             }
 
-            for (final ChildProcess sub : subs)
+            for (final BenchChild sub : subs)
             {
                 sub.awaitExit(30_000);
             }
         }
         finally
         {
-            subs.forEach(ChildProcess::close);
+            subs.forEach(BenchChild::close);
         }
     }
 
@@ -183,10 +183,10 @@ final class AeronSuite
         pongArgs.set(pongArgs.indexOf("--idle") + 1, idle);
         final List<String> pingArgs = timed();
         pingArgs.set(pingArgs.indexOf("--idle") + 1, idle);
-        try (ChildProcess pong = ctx.java("aeron-pong-" + idle, AeronPongMain.class, pongArgs))
+        try (BenchChild pong = ctx.java("aeron-pong-" + idle, AeronPongMain.class, pongArgs))
         {
             pong.awaitLine(BenchLine.READY, 30_000);
-            try (ChildProcess ping = ctx.java("aeron-ping-" + idle, AeronPingMain.class, pingArgs))
+            try (BenchChild ping = ctx.java("aeron-ping-" + idle, AeronPingMain.class, pingArgs))
             {
                 for (final int size : ctx.sizes)
                 {
@@ -203,17 +203,17 @@ final class AeronSuite
         }
     }
 
-    private void idle(final ChildProcess driver)
+    private void idle(final BenchChild driver)
     {
         ctx.note("idle cost: bare JVM and raw Aeron clients");
-        try (ChildProcess jvm = ctx.java("jvm-idle", Noop.class, List.of("--sleep-ms", "600000")))
+        try (BenchChild jvm = ctx.java("jvm-idle", Noop.class, List.of("--sleep-ms", "600000")))
         {
             jvm.awaitLine(BenchLine.READY, 30_000);
             BenchContext.sleep(ctx.settleMs);
             ctx.results.add(BenchContext.memory(new Result("idle_rss", "-", "jvm").key("role", "bare"), jvm.pid()));
         }
 
-        final List<ChildProcess> clients = new ArrayList<>();
+        final List<BenchChild> clients = new ArrayList<>();
         try
         {
             for (int i = 0; i < ctx.fanout; i++)
@@ -221,7 +221,7 @@ final class AeronSuite
                 clients.add(ctx.java("aeron-idle-" + i, AeronIdleMain.class, common()));
             }
 
-            for (final ChildProcess client : clients)
+            for (final BenchChild client : clients)
             {
                 client.awaitLine(BenchLine.READY, 30_000);
             }
@@ -242,7 +242,7 @@ final class AeronSuite
         }
         finally
         {
-            clients.forEach(ChildProcess::close);
+            clients.forEach(BenchChild::close);
         }
     }
 }

@@ -1,13 +1,9 @@
 package io.clustr.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Settings of one bench run and the means every suite shares: launching child JVMs and commands, timing them,
- * reading their {@code BENCH} lines, collecting results.
+ * Settings of one bench run and the means every suite shares: launching child JVMs and commands (through
+ * clustr-spawn, see {@link BenchProcesses}), timing them, reading their {@code BENCH} lines, collecting results.
  */
 final class BenchContext
 {
@@ -39,6 +35,7 @@ final class BenchContext
     int fanout = 4;
     int startReps;
     int spawnReps;
+    int spawnWarmups = 1;
     long idleWindowMs;
     long settleMs;
     Path shmDir;
@@ -55,9 +52,8 @@ final class BenchContext
     Results results;
     PrintStream progress = System.err;
 
-    private final String javaBin = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    private final String classPath = System.getProperty("java.class.path");
-    private int sequence;
+    private BenchProcesses processes;
+    private boolean processesClosed;
 
     /**
      * Time a measured phase may take before a child is declared stuck: every size's warm-up and measurement plus
@@ -92,115 +88,112 @@ final class BenchContext
     }
 
     /**
-     * The command line of a bench JVM: the bench's JVM options, the add-opens flags, the class path.
+     * The JVM arguments of a bench JVM: the bench's JVM options, then {@code extraJvmOpts}, then the add-opens flags.
      *
-     * @param mainClass class to run.
-     * @param args      its arguments.
-     * @return the command.
+     * @param extraJvmOpts e.g. {@code -Dclustr.idle.strategy=yield}.
+     * @return the arguments.
      */
-    List<String> javaCommand(final String mainClass, final List<String> args)
+    List<String> jvmArgs(final List<String> extraJvmOpts)
     {
-        return javaCommand(List.of(), mainClass, args);
+        final List<String> jvmArgs = new ArrayList<>(jvmOpts);
+        jvmArgs.addAll(extraJvmOpts);
+        jvmArgs.addAll(ADD_OPENS);
+        return jvmArgs;
     }
 
     /**
-     * The command line of a bench JVM with extra JVM options (e.g. {@code -Dclustr.idle.strategy=yield}).
-     *
-     * @param extraJvmOpts added after the bench's JVM options.
-     * @param mainClass    class to run.
-     * @param args         its arguments.
-     * @return the command.
-     */
-    List<String> javaCommand(final List<String> extraJvmOpts, final String mainClass, final List<String> args)
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(javaBin);
-        command.addAll(jvmOpts);
-        command.addAll(extraJvmOpts);
-        command.addAll(ADD_OPENS);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(mainClass);
-        command.addAll(args);
-        return command;
-    }
-
-    /**
-     * Start a bench JVM.
+     * Start a bench JVM (through clustr-spawn, see {@link BenchProcesses}).
      *
      * @param name      for its log file.
      * @param mainClass class to run.
      * @param args      its arguments.
      * @return the running child.
      */
-    ChildProcess java(final String name, final Class<?> mainClass, final List<String> args)
+    BenchChild java(final String name, final Class<?> mainClass, final List<String> args)
     {
-        return command(name, javaCommand(mainClass.getName(), args));
+        return java(name, mainClass.getName(), List.of(), args);
     }
 
     /**
-     * Start any command.
+     * Start a bench JVM with extra JVM options.
+     *
+     * @param name         for its log file.
+     * @param mainClass    class to run.
+     * @param extraJvmOpts added after the bench's JVM options.
+     * @param args         its arguments.
+     * @return the running child.
+     */
+    BenchChild java(final String name, final String mainClass, final List<String> extraJvmOpts, final List<String> args)
+    {
+        return processes().java(name, mainClass, jvmArgs(extraJvmOpts), args);
+    }
+
+    /**
+     * Start any command (through clustr-spawn).
      *
      * @param name    for its log file.
      * @param command the command line.
      * @return the running child.
      */
-    ChildProcess command(final String name, final List<String> command)
+    BenchChild command(final String name, final List<String> command)
     {
-        return ChildProcess.start(String.format("%03d-%s", ++sequence, name), command, Map.of(), logDir);
+        return processes().command(name, command);
     }
 
     /**
-     * Start any command with extra environment variables.
+     * Wall-clock time from asking clustr-spawn to start a bench JVM to its successful exit.
      *
-     * @param name    for its log file.
-     * @param command the command line.
-     * @param env     extra environment.
-     * @return the running child.
-     */
-    ChildProcess command(final String name, final List<String> command, final Map<String, String> env)
-    {
-        return ChildProcess.start(String.format("%03d-%s", ++sequence, name), command, env, logDir);
-    }
-
-    /**
-     * Wall-clock time from starting a command to its exit (output discarded).
-     *
-     * @param command the command line.
+     * @param name      for its log file.
+     * @param mainClass class to run.
+     * @param args      its arguments.
      * @return elapsed milliseconds.
      */
-    double timeToExitMs(final List<String> command)
+    double timeToExitMs(final String name, final Class<?> mainClass, final List<String> args)
     {
-        try
+        final long startNs = System.nanoTime();
+        try (BenchChild child = java(name, mainClass, args))
         {
-            final ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-            final long startNs = System.nanoTime();
-            final Process process = builder.start();
-            if (!process.waitFor(60, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                throw new IllegalStateException("did not exit within 60 s: " + command);
-            }
+            child.awaitExit(60_000);
+            return (System.nanoTime() - startNs) / 1e6;
+        }
+    }
 
-            final long elapsedNs = System.nanoTime() - startNs;
-            if (0 != process.exitValue())
-            {
-                throw new IllegalStateException("exit " + process.exitValue() + ": " + command);
-            }
+    /**
+     * Stop every child still running (after each step of the run).
+     */
+    synchronized void stopAll()
+    {
+        if (null != processes)
+        {
+            processes.stopAll();
+        }
+    }
 
-            return elapsedNs / 1e6;
-        }
-        catch (final IOException ex)
+    /**
+     * Stop every child and clustr-spawn's supervisor; idempotent. Nothing can be started afterwards.
+     */
+    synchronized void closeProcesses()
+    {
+        processesClosed = true;
+        if (null != processes)
         {
-            throw new UncheckedIOException(ex);
+            processes.close();
         }
-        catch (final InterruptedException ex)
+    }
+
+    private synchronized BenchProcesses processes()
+    {
+        if (processesClosed)
         {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
+            throw new IllegalStateException("the bench's processes are closed: nothing more is started");
         }
+
+        if (null == processes)
+        {
+            processes = new BenchProcesses(logDir);
+        }
+
+        return processes;
     }
 
     /**
@@ -236,20 +229,6 @@ final class BenchContext
     }
 
     /**
-     * Median of some samples.
-     *
-     * @param samples the samples (not modified).
-     * @return the median.
-     */
-    static double median(final List<Double> samples)
-    {
-        final List<Double> sorted = new ArrayList<>(samples);
-        Collections.sort(sorted);
-        final int n = sorted.size();
-        return 0 == n % 2 ? (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2 : sorted.get(n / 2);
-    }
-
-    /**
      * Print a progress note to stderr.
      *
      * @param message the note.
@@ -279,12 +258,6 @@ final class BenchContext
     }
 
     /**
-     * Arguments as a list.
-     *
-     * @param args the arguments.
-     * @return a mutable list.
-     */
-    /**
      * Arguments of a timed workload: sizes, warm-up and duration of this run, after {@code common}.
      *
      * @param common the arguments that come first.
@@ -300,6 +273,12 @@ final class BenchContext
         return args;
     }
 
+    /**
+     * Arguments as a list.
+     *
+     * @param args the arguments.
+     * @return a mutable list.
+     */
     static List<String> list(final String... args)
     {
         return new ArrayList<>(Arrays.asList(args));

@@ -56,8 +56,17 @@ public final class BenchRunner implements Callable<Integer>
     private Long durationMs;
 
     @Option(names = "--rounds", description = "Rounds of the data-path benches (raw Aeron and clustr interleaved; "
-        + "the best round of each is reported, all rounds listed): default 3, quick 1.")
+        + "the median of the rounds is reported, every round listed): default 3, quick 1.")
     private Integer rounds;
+
+    @Option(names = "--spawn-reps",
+        description = "Timed spawns of 1 and of 8 workers, interleaved (default 5, quick 3).")
+    private Integer spawnReps;
+
+    @Option(names = "--spawn-warmups", defaultValue = "1",
+        description = "Untimed spawns of 1 worker before the timed ones (the spawner may build a cache on its first "
+            + "spawn): ${DEFAULT-VALUE}.")
+    private int spawnWarmups;
 
     @Option(names = "--idle-ms", description = "Idle CPU window (default 10000, quick 3000).")
     private Long idleMs;
@@ -132,7 +141,8 @@ public final class BenchRunner implements Callable<Integer>
         ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
         ctx.settleMs = quick ? 1000 : 2000;
         ctx.startReps = quick ? 3 : 10;
-        ctx.spawnReps = quick ? 1 : 3;
+        ctx.spawnReps = null != spawnReps ? spawnReps : (quick ? 3 : 5);
+        ctx.spawnWarmups = spawnWarmups;
         ctx.termLength = null != termLength ? termLength : AeronBench.DEFAULT_TERM_LENGTH;
         ctx.idle = idle;
         ctx.rttIdles = rttIdles;
@@ -154,7 +164,7 @@ public final class BenchRunner implements Callable<Integer>
             () ->
             {
                 stopping = true;
-                ChildProcess.closeAll();
+                ctx.closeProcesses();
             },
             "close-children"));
         info(ctx, "start");
@@ -169,7 +179,7 @@ public final class BenchRunner implements Callable<Integer>
 
             if (aeron)
             {
-                failures += step("aeron startup and idle", () -> new AeronSuite(ctx).runStartupAndIdle());
+                failures += step(ctx, "aeron startup and idle", () -> new AeronSuite(ctx).runStartupAndIdle());
             }
 
             final List<Results> roundResults = new ArrayList<>();
@@ -181,31 +191,31 @@ public final class BenchRunner implements Callable<Integer>
                 ctx.results = roundResult;
                 if (aeron)
                 {
-                    failures += step("aeron data path", () -> new AeronSuite(ctx).runDataPath());
+                    failures += step(ctx, "aeron data path", () -> new AeronSuite(ctx).runDataPath());
                 }
 
                 if (clustr)
                 {
-                    failures += step("clustr data path", () -> ClustrSuites.runDataPath(ctx));
+                    failures += step(ctx, "clustr data path", () -> ClustrSuites.runDataPath(ctx));
                 }
             }
 
             ctx.results = main;
-            main.addBestOf(roundResults);
+            main.addMedianOf(roundResults);
 
             if (suites.contains("redis"))
             {
-                failures += step("redis", () -> new RedisSuite(ctx).run());
+                failures += step(ctx, "redis", () -> new RedisSuite(ctx).run());
             }
 
             if (suites.contains("node"))
             {
-                failures += step("node", () -> new NodeSuite(ctx).run());
+                failures += step(ctx, "node", () -> new NodeSuite(ctx).run());
             }
 
             if (clustr)
             {
-                failures += step("clustr spawn and idle", () -> ClustrSuites.runSpawnAndIdle(ctx));
+                failures += step(ctx, "clustr spawn and idle", () -> ClustrSuites.runSpawnAndIdle(ctx));
             }
         }
         catch (final IOException ex)
@@ -215,6 +225,7 @@ public final class BenchRunner implements Callable<Integer>
         finally
         {
             ctx.results = main;
+            ctx.closeProcesses();
             deleteRecursively(ctx.shmDir);
         }
 
@@ -225,7 +236,7 @@ public final class BenchRunner implements Callable<Integer>
         return 0 == failures ? 0 : 1;
     }
 
-    private static int step(final String name, final Runnable step)
+    private static int step(final BenchContext ctx, final String name, final Runnable step)
     {
         if (stopping)
         {
@@ -245,7 +256,7 @@ public final class BenchRunner implements Callable<Integer>
         }
         finally
         {
-            ChildProcess.closeAll();
+            ctx.stopAll();
         }
     }
 
@@ -259,7 +270,9 @@ public final class BenchRunner implements Callable<Integer>
             + " idle=" + ctx.idle
             + " warmup_ms=" + ctx.warmupMs
             + " duration_ms=" + ctx.durationMs
-            + " rounds=" + ctx.rounds);
+            + " rounds=" + ctx.rounds
+            + " spawn_reps=" + ctx.spawnReps
+            + " spawn_warmups=" + ctx.spawnWarmups);
         if ("start".equals(when))
         {
             System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " "

@@ -105,7 +105,7 @@ final class ClustrSuites
      * Aeron driver; {@code workerIdle} is the idle strategy of the workers on the message path (clustr passes the
      * master's {@code clustr.*} properties to its children, and a spec's own JVM arguments come after them and win).
      */
-    private ChildProcess master(final String name, final String workerIdle, final List<String> args)
+    private BenchChild master(final String name, final String workerIdle, final List<String> args)
     {
         final Path dir = ctx.shmDir.resolve("clustr-" + (++masters));
         final List<String> masterArgs = BenchContext.list("--dir", dir.toString());
@@ -124,7 +124,7 @@ final class ClustrSuites
             props.add("-Dbench.worker.jvm.args=" + workerJvmArgs);
         }
 
-        return ctx.command(name, ctx.javaCommand(props, MASTER_MAIN, masterArgs));
+        return ctx.java(name, MASTER_MAIN, props, masterArgs);
     }
 
     private List<String> timed()
@@ -139,7 +139,7 @@ final class ClustrSuites
         final List<String> args = BenchContext.list(
             "--scenario", "throughput", "--stream", stream, "--subscribers", Integer.toString(subscribers));
         args.addAll(timed());
-        try (ChildProcess master = master("clustr-" + bench + "-" + stream, ctx.idle, args))
+        try (BenchChild master = master("clustr-" + bench + "-" + stream, ctx.idle, args))
         {
             final Map<Integer, List<Double>> rates = new HashMap<>();
             for (int i = 0; i < ctx.sizes.length * subscribers; i++)
@@ -165,7 +165,7 @@ final class ClustrSuites
         ctx.note("clustr ping-pong on private streams, idle " + idle);
         final List<String> args = BenchContext.list("--scenario", "rtt");
         args.addAll(timed());
-        try (ChildProcess master = master("clustr-rtt-" + idle, idle, args))
+        try (BenchChild master = master("clustr-rtt-" + idle, idle, args))
         {
             for (int i = 0; i < ctx.sizes.length; i++)
             {
@@ -182,34 +182,78 @@ final class ClustrSuites
 
     private void spawn()
     {
-        ctx.note("clustr spawn: 1 and 8 workers to all ready, " + ctx.spawnReps + " run(s) each");
+        ctx.note("clustr spawn: " + ctx.spawnWarmups + " warm-up spawn(s) of 1 worker, then 1 and 8 workers to all "
+            + "ready, " + ctx.spawnReps + " rep(s) each, interleaved");
         final List<String> args = BenchContext.list(
-            "--scenario", "spawn", "--counts", "1,8", "--reps", Integer.toString(ctx.spawnReps));
-        try (ChildProcess master = master("clustr-spawn", ctx.idle, args))
+            "--scenario", "spawn", "--counts", "1,8", "--reps", Integer.toString(ctx.spawnReps),
+            "--warmup-spawns", Integer.toString(ctx.spawnWarmups));
+        try (BenchChild master = master("clustr-spawn", ctx.idle, args))
         {
+            final List<Double> warmups = new ArrayList<>();
+            for (int i = 0; i < ctx.spawnWarmups; i++)
+            {
+                warmups.add(Long.parseLong(BenchContext.fields(
+                    master.awaitLine("BENCH bench=spawn_warmup", 120_000)).get("ns")) / 1e6);
+            }
+
             final Map<Integer, List<Double>> times = new HashMap<>();
+            final Map<Integer, List<Double>> calls = new HashMap<>();
             for (int i = 0; i < 2 * ctx.spawnReps; i++)
             {
                 final Map<String, String> fields = BenchContext.fields(
-                    master.awaitLine("BENCH bench=spawn", 120_000));
-                times.computeIfAbsent(Integer.parseInt(fields.get("workers")), (k) -> new ArrayList<>())
-                    .add(Long.parseLong(fields.get("ns")) / 1e6);
+                    master.awaitLine("BENCH bench=spawn ", 120_000));
+                final int workers = Integer.parseInt(fields.get("workers"));
+                times.computeIfAbsent(workers, (k) -> new ArrayList<>()).add(Long.parseLong(fields.get("ns")) / 1e6);
+                calls.computeIfAbsent(workers, (k) -> new ArrayList<>())
+                    .add(Long.parseLong(fields.get("spawn_call_ns")) / 1e6);
+            }
+
+            if (!warmups.isEmpty())
+            {
+                ctx.results.add(new Result("spawn_warmup", "-", SYSTEM)
+                    .key("workers", 1)
+                    .value("first_ms", warmups.get(0), 1)
+                    .value("runs", warmups.size(), 0)
+                    .text("runs_ms", Result.list(warmups, 1)));
             }
 
             for (final int count : new int[]{1, 8})
             {
                 final List<Double> samples = times.get(count);
-                final double median = BenchContext.median(samples);
                 ctx.results.add(new Result("spawn", "-", SYSTEM)
                     .key("workers", count)
-                    .value("median_ms", median, 1)
+                    .value("median_ms", Result.median(samples), 1)
                     .value("min_ms", samples.stream().mapToDouble(Double::doubleValue).min().orElse(0), 1)
                     .value("max_ms", samples.stream().mapToDouble(Double::doubleValue).max().orElse(0), 1)
-                    .value("runs", samples.size(), 0));
+                    .value("runs", samples.size(), 0)
+                    .value("warmup_spawns", ctx.spawnWarmups, 0)
+                    .text("runs_ms", Result.list(samples, 1))
+                    .value("median_spawn_call_ms", Result.median(calls.get(count)), 1));
             }
 
             master.awaitExit(60_000);
         }
+    }
+
+    /**
+     * Print the JVM arguments clustr's spawn gave a worker (its command line from {@code /proc}, without the class
+     * path), so that a run says which flags the measured workers had.
+     */
+    private static void printJvmArgs(final long pid)
+    {
+        final List<String> jvmArgs = new ArrayList<>();
+        final String[] arguments = ProcessHandle.of(pid).flatMap((h) -> h.info().arguments()).orElse(new String[0]);
+        for (int i = 0; i < arguments.length; i++)
+        {
+            if ("-cp".equals(arguments[i]) || "-classpath".equals(arguments[i]))
+            {
+                break;
+            }
+
+            jvmArgs.add(arguments[i]);
+        }
+
+        System.out.println("INFO clustr_worker_jvm_args=\"" + String.join(" ", jvmArgs) + "\"");
     }
 
     private void idle()
@@ -217,7 +261,7 @@ final class ClustrSuites
         ctx.note("clustr idle cost: master + " + ctx.fanout + " idle workers");
         final List<String> args = BenchContext.list(
             "--scenario", "idle", "--workers", Integer.toString(ctx.fanout));
-        try (ChildProcess master = master("clustr-idle", ctx.idle, args))
+        try (BenchChild master = master("clustr-idle", ctx.idle, args))
         {
             final Map<String, String> fields = BenchContext.fields(master.awaitLine("BENCH bench=idle", 120_000));
             final long masterPid = Long.parseLong(fields.get("master_pid"));
@@ -229,8 +273,21 @@ final class ClustrSuites
             }
 
             BenchContext.sleep(ctx.settleMs);
+            final List<Long> workerPids = pids.subList(1, pids.size());
+            final List<Double> workerRss = new ArrayList<>();
+            int largest = 0;
+            for (final long pid : workerPids)
+            {
+                workerRss.add(ProcStats.memory(pid).getOrDefault("VmRSS", 0L) / 1024.0);
+                largest = workerRss.get(workerRss.size() - 1) > workerRss.get(largest) ? workerRss.size() - 1 : largest;
+            }
+
             ctx.results.add(BenchContext.memory(
-                new Result("idle_rss", "-", SYSTEM).key("role", "worker"), pids.get(1)));
+                new Result("idle_rss", "-", SYSTEM).key("role", "worker"), workerPids.get(largest))
+                .value("workers", workerRss.size(), 0)
+                .value("median_rss_mib", Result.median(workerRss), 1)
+                .text("workers_rss_mib", Result.list(workerRss, 1)));
+            printJvmArgs(workerPids.get(0));
             ctx.results.add(BenchContext.memory(
                 new Result("idle_rss", "-", SYSTEM).key("role", "master"), masterPid));
             ctx.results.add(BenchContext.idleCpu(

@@ -54,7 +54,7 @@ final class NodeSuite
     private void throughput()
     {
         ctx.note("Node child_process IPC throughput: parent -> child");
-        try (ChildProcess node = ctx.command("node-throughput", command("throughput")))
+        try (BenchChild node = ctx.command("node-throughput", command("throughput")))
         {
             node.awaitLine(BenchLine.READY, 30_000);
             for (final int size : ctx.sizes)
@@ -74,7 +74,7 @@ final class NodeSuite
     private void rtt()
     {
         ctx.note("Node child_process IPC ping-pong");
-        try (ChildProcess node = ctx.command("node-rtt", command("rtt")))
+        try (BenchChild node = ctx.command("node-rtt", command("rtt")))
         {
             node.awaitLine(BenchLine.READY, 30_000);
             for (final int size : ctx.sizes)

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Adds the ratios to every result once all measurements are in: each system against raw Aeron at the same size
  * (and, for round trips, the same idle strategy), clustr against Redis and Node, spawn time against the JVM
- * start-up floors, idle cost against raw Aeron clients.
+ * start-up floors, idle cost against raw Aeron clients. Data-path ratios are of the medians of the rounds; the ratio
+ * of each round to the same round of raw Aeron is listed beside them ({@code rounds_ratio_...}).
  */
 final class Ratios
 {
@@ -33,8 +34,14 @@ final class Ratios
                 case "fanout":
                 {
                     final double rate = result.value("msgs_per_s");
-                    result.ratio("ratio_vs_aeron", rate, results.value(
-                        "msgs_per_s", "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", size));
+                    final Result aeron = results.find(
+                        "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", size);
+                    if (null != aeron)
+                    {
+                        result.ratio("ratio_vs_aeron", rate, aeron.value("msgs_per_s"));
+                        result.roundRatios(
+                            "ratio_vs_aeron", result.rounds("msgs_per_s"), aeron.rounds("msgs_per_s"));
+                    }
                     if (ClustrSuites.SYSTEM.equals(system) && "throughput".equals(bench))
                     {
                         result.ratio("ratio_vs_redis", rate, results.value(
@@ -54,6 +61,8 @@ final class Ratios
                     {
                         result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), aeron.value("p50_us"));
                         result.ratio("ratio_p99_vs_aeron", result.value("p99_us"), aeron.value("p99_us"));
+                        result.roundRatios("ratio_p50_vs_aeron", result.rounds("p50_us"), aeron.rounds("p50_us"));
+                        result.roundRatios("ratio_p99_vs_aeron", result.rounds("p99_us"), aeron.rounds("p99_us"));
                     }
 
                     if (ClustrSuites.SYSTEM.equals(system))

@@ -61,10 +61,10 @@ final class RedisSuite
     private void throughput()
     {
         ctx.note("Redis pub/sub throughput: 1 publisher (pipelined) -> 1 subscriber");
-        try (ChildProcess sub = ctx.java("redis-sub", RedisSubscriberMain.class, common()))
+        try (BenchChild sub = ctx.java("redis-sub", RedisSubscriberMain.class, common()))
         {
             sub.awaitLine(BenchLine.READY, 30_000);
-            try (ChildProcess pub = ctx.java("redis-pub", RedisPublisherMain.class, timed()))
+            try (BenchChild pub = ctx.java("redis-pub", RedisPublisherMain.class, timed()))
             {
                 for (final int size : ctx.sizes)
                 {
@@ -86,10 +86,10 @@ final class RedisSuite
     private void rtt()
     {
         ctx.note("Redis pub/sub ping-pong");
-        try (ChildProcess pong = ctx.java("redis-pong", RedisPongMain.class, common()))
+        try (BenchChild pong = ctx.java("redis-pong", RedisPongMain.class, common()))
         {
             pong.awaitLine(BenchLine.READY, 30_000);
-            try (ChildProcess ping = ctx.java("redis-ping", RedisPingMain.class, timed()))
+            try (BenchChild ping = ctx.java("redis-ping", RedisPingMain.class, timed()))
             {
                 for (final int size : ctx.sizes)
                 {

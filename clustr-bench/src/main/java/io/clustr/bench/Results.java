@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -51,52 +50,39 @@ public final class Results
     }
 
     /**
-     * Take the best round of each data-path measurement: the highest {@code msgs_per_s} for throughput, the lowest
-     * {@code p50_us} for round trips; every round's figure is kept in {@code rounds_msgs_per_s} /
-     * {@code rounds_p50_us} so the spread stays visible.
+     * Add the median of each data-path measurement over the rounds (see {@link Result#medianOf(List)}); every
+     * round's figures stay listed in {@code rounds_<figure>}.
      *
-     * @param rounds the results of each round, in order.
+     * @param roundResults the results of each round, in order.
      */
-    public void addBestOf(final List<Results> rounds)
+    public void addMedianOf(final List<Results> roundResults)
     {
         final Map<String, List<Result>> byIdentity = new LinkedHashMap<>();
-        for (final Results round : rounds)
+        for (final Results round : roundResults)
         {
             for (final Result result : round.results)
             {
                 byIdentity.computeIfAbsent(result.identity(), (k) -> new ArrayList<>()).add(result);
             }
-        }
 
-        for (final List<Result> candidates : byIdentity.values())
-        {
-            final boolean isRtt = candidates.get(0).matches("bench", "rtt");
-            final String figure = isRtt ? "p50_us" : "msgs_per_s";
-            Result best = candidates.get(0);
-            final StringBuilder all = new StringBuilder();
-            for (final Result candidate : candidates)
+            for (final String skip : round.skipped)
             {
-                final double value = candidate.value(figure);
-                all.append(all.length() > 0 ? "," : "").append(
-                    String.format(Locale.ROOT, isRtt ? "%.2f" : "%.0f", value));
-                if (isRtt ? value < best.value(figure) : value > best.value(figure))
+                if (!skipped.contains(skip))
                 {
-                    best = candidate;
+                    skipped.add(skip);
                 }
             }
-
-            if (candidates.size() > 1)
-            {
-                best.value("rounds", candidates.size(), 0);
-                best.text("rounds_" + figure, all.toString());
-            }
-
-            results.add(best);
         }
 
-        for (final Results round : rounds)
+        for (final List<Result> rounds : byIdentity.values())
         {
-            skipped.addAll(round.skipped);
+            if (rounds.size() != roundResults.size())
+            {
+                skip(rounds.get(0).identity(), "measured in " + rounds.size() + " of " + roundResults.size() +
+                    " rounds (a round failed): the median is of those");
+            }
+
+            results.add(Result.medianOf(rounds));
         }
     }
 

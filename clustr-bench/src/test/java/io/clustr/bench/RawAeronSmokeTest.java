@@ -27,11 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RawAeronSmokeTest
 {
     private final Path shmDir = Paths.get("/dev/shm", "clustr-bench-test-" + ProcessHandle.current().pid());
+    private final BenchContext ctx = new BenchContext();
 
     @AfterEach
     void deleteShmDir() throws IOException
     {
-        ChildProcess.closeAll();
+        ctx.closeProcesses();
         if (Files.exists(shmDir))
         {
             try (Stream<Path> paths = Files.walk(shmDir))
@@ -46,7 +47,6 @@ class RawAeronSmokeTest
     void shouldProduceResultLineWithPositiveRate() throws IOException
     {
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        final BenchContext ctx = new BenchContext();
         ctx.sizes = new int[]{32};
         ctx.warmupMs = 100;
         ctx.durationMs = 300;

@@ -28,7 +28,10 @@ import static io.clustr.spawn.Spec.spec;
  * <ul>
  *     <li>{@code throughput}: N subscribers, then one publisher, on the public, group or private stream.</li>
  *     <li>{@code rtt}: a ponger, then a pinger, on private streams.</li>
- *     <li>{@code spawn}: spawn 1 and 8 idle workers, time until all their "ready" confirmations have arrived.</li>
+ *     <li>{@code spawn}: after {@code --warmup-spawns} untimed spawns of one worker (the spawner may build a cache,
+ *     such as a class-data archive, on its first spawn; their times are printed as {@code bench=spawn_warmup}),
+ *     spawn 1 and 8 idle workers, {@code --reps} times each, interleaved; each time runs from just before
+ *     {@code spawn} until all their "ready" confirmations have arrived.</li>
  *     <li>{@code idle}: spawn N idle workers, print the pids, then stay idle until terminated.</li>
  * </ul>
  */
@@ -57,7 +60,8 @@ public final class ClustrBenchMaster
      * Entry point.
      *
      * @param args {@code --dir <aeron dir> --scenario throughput|rtt|spawn|idle [--stream s] [--subscribers n]
-     *             [--sizes 32,1024] [--warmup-ms n] [--duration-ms n] [--counts 1,8] [--reps n] [--workers n]}.
+     *             [--sizes 32,1024] [--warmup-ms n] [--duration-ms n] [--counts 1,8] [--reps n]
+     *             [--warmup-spawns n] [--workers n]}.
      * @throws InterruptedException if interrupted while waiting.
      */
     public static void main(final String[] args) throws InterruptedException
@@ -183,28 +187,42 @@ public final class ClustrBenchMaster
     {
         final int[] counts = args.intList("counts", "1,8");
         final int reps = args.intValue("reps", 1);
+        final int warmups = args.intValue("warmup-spawns", 1);
+        for (int warmup = 0; warmup < warmups; warmup++)
+        {
+            timeSpawn(1, "spawn_warmup", warmup);
+        }
+
         for (int rep = 0; rep < reps; rep++)
         {
             for (final int count : counts)
             {
-                final List<Spec> specs = new ArrayList<>();
-                for (int i = 0; i < count; i++)
-                {
-                    specs.add(worker(ClustrIdleWorker.class, "idle" + i));
-                }
-
-                expectReady(count);
-                final long startNs = System.nanoTime();
-                final List<WorkerHandle> workers = master.spawn(specs);
-                final long spawnedNs = System.nanoTime();
-                final long readyNs = awaitReady() - startNs;
-                System.out.println(BenchLine.format(
-                    "bench", "spawn", "workers", count, "rep", rep,
-                    "ns", readyNs, "spawn_call_ns", spawnedNs - startNs));
-
-                killAll(workers);
+                timeSpawn(count, "spawn", rep);
             }
         }
+    }
+
+    /**
+     * Spawn {@code count} idle workers, print the time from just before {@code spawn} to the last "ready"
+     * confirmation, then kill them and wait for their exits.
+     */
+    private void timeSpawn(final int count, final String bench, final int rep)
+    {
+        final List<Spec> specs = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            specs.add(worker(ClustrIdleWorker.class, "idle" + i));
+        }
+
+        expectReady(count);
+        final long startNs = System.nanoTime();
+        final List<WorkerHandle> workers = master.spawn(specs);
+        final long spawnedNs = System.nanoTime();
+        final long readyNs = awaitReady() - startNs;
+        System.out.println(BenchLine.format(
+            "bench", bench, "workers", count, "rep", rep, "ns", readyNs, "spawn_call_ns", spawnedNs - startNs));
+
+        killAll(workers);
     }
 
     private void idle() throws InterruptedException
