@@ -10,8 +10,6 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
-
 /**
  * Writes data and confirmation frames straight into a publication's log (data frames as the route's pre-encoded
  * prefix, the payload length and the payload). One per publishing thread and node (publications are thread-safe,

@@ -2,8 +2,6 @@ package io.clustr;
 
 import org.agrona.DirectBuffer;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A message delivered to a handler: who sent it and its payload.
  * <p>

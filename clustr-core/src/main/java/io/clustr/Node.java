@@ -960,6 +960,13 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
     }
 
+    /**
+     * Configuration shared by {@link Master.Context} and {@link Worker.Context}, Aeron style: fields start from
+     * {@link Configuration} (system properties), fluent setters override them, and {@link #conclude()} checks them
+     * once before the node starts. A context belongs to the node it launched, which closes it: do not reuse it.
+     *
+     * @param <C> the concrete context type, for fluent setters.
+     */
     public abstract static class Context<C extends Context<C>> implements Cloneable
     {
         private volatile boolean isConcluded;

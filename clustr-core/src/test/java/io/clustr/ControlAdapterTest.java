@@ -59,8 +59,8 @@ class ControlAdapterTest
         {
             throw new AgentTerminationException("stop");
         });
-        final DataAdapter data = new DataAdapter(null, Channel.Kind.PUBLIC, null, handlers, (ex) -> { }, malformed,
-            malformed, 10);
+        final DataAdapter data = new DataAdapter(
+            null, Channel.Kind.PUBLIC, null, handlers, Throwable::printStackTrace, malformed, malformed, 10);
         final Route route = new Route(null, 1, new byte[0], null, 1024, 1024);
         route.writeHeader(buffer, 0, 0);
 

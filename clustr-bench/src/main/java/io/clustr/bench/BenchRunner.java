@@ -55,8 +55,8 @@ public final class BenchRunner implements Callable<Integer>
     @Option(names = "--duration-ms", description = "Measured time per size (default 3000, quick 1000).")
     private Long durationMs;
 
-    @Option(names = "--rounds", description = "Rounds of the data-path benches (raw Aeron and clustr interleaved; "
-        + "the median of the rounds is reported, every round listed): default 3, quick 1.")
+    @Option(names = "--rounds", description = "Rounds of the data-path benches (raw Aeron and clustr interleaved; " +
+        "the median of the rounds is reported, every round listed): default 3, quick 1.")
     private Integer rounds;
 
     @Option(names = "--spawn-reps",
@@ -64,8 +64,8 @@ public final class BenchRunner implements Callable<Integer>
     private Integer spawnReps;
 
     @Option(names = "--spawn-warmups", defaultValue = "1",
-        description = "Untimed spawns of 1 worker before the timed ones (the spawner may build a cache on its first "
-            + "spawn): ${DEFAULT-VALUE}.")
+        description = "Untimed spawns of 1 worker before the timed ones (the spawner may build a cache on its first " +
+            "spawn): ${DEFAULT-VALUE}.")
     private int spawnWarmups;
 
     @Option(names = "--idle-ms", description = "Idle CPU window (default 10000, quick 3000).")
@@ -75,8 +75,8 @@ public final class BenchRunner implements Callable<Integer>
     private Integer termLength;
 
     @Option(names = "--idle", defaultValue = "progressive",
-        description = "Idle strategy of every process, raw Aeron and clustr alike (throughput, idle cost; the clustr "
-            + "master): ${DEFAULT-VALUE}, clustr's default.")
+        description = "Idle strategy of every process, raw Aeron and clustr alike (throughput, idle cost; the clustr " +
+            "master): ${DEFAULT-VALUE}, clustr's default.")
     private String idle;
 
     @Option(names = "--rtt-idles", split = ",", defaultValue = "progressive,yield",
@@ -86,8 +86,8 @@ public final class BenchRunner implements Callable<Integer>
     @Option(names = "--fanout", defaultValue = "4", description = "Subscribers in the fan-out bench.")
     private int fanout;
 
-    @Option(names = "--shm-dir", description = "Parent of every Aeron directory of the run (default "
-        + "/dev/shm/clustr-bench-<pid>); deleted at the end.")
+    @Option(names = "--shm-dir", description = "Parent of every Aeron directory of the run (default " +
+        "/dev/shm/clustr-bench-<pid>); deleted at the end.")
     private Path shmDir;
 
     @Option(names = "--log-dir", defaultValue = "clustr-bench/target/bench-logs",
@@ -95,8 +95,8 @@ public final class BenchRunner implements Callable<Integer>
     private Path logDir;
 
     @Option(names = "--jvm-opts", defaultValue = "-XX:+UseSerialGC -Xms16m -XX:-UsePerfData",
-        description = "JVM options of every JVM the bench starts (raw Aeron, Redis clients, bare JVM, clustr "
-            + "masters); the default is what clustr's spawn gives its children, so both sides run alike.")
+        description = "JVM options of every JVM the bench starts (raw Aeron, Redis clients, bare JVM, clustr " +
+            "masters); the default is what clustr's spawn gives its children, so both sides run alike.")
     private String jvmOpts;
 
     @Option(names = "--worker-jvm-args", defaultValue = "",
@@ -132,33 +132,7 @@ public final class BenchRunner implements Callable<Integer>
      */
     public Integer call()
     {
-        final BenchContext ctx = new BenchContext();
-        ctx.quick = quick;
-        ctx.sizes = sizes.clone();
-        ctx.warmupMs = null != warmupMs ? warmupMs : (quick ? 400 : 1000);
-        ctx.durationMs = null != durationMs ? durationMs : (quick ? 1000 : 3000);
-        ctx.rounds = null != rounds ? rounds : (quick ? 1 : 3);
-        ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
-        ctx.settleMs = quick ? 1000 : 2000;
-        ctx.startReps = quick ? 3 : 10;
-        ctx.spawnReps = null != spawnReps ? spawnReps : (quick ? 3 : 5);
-        ctx.spawnWarmups = spawnWarmups;
-        ctx.termLength = null != termLength ? termLength : AeronBench.DEFAULT_TERM_LENGTH;
-        ctx.idle = idle;
-        ctx.rttIdles = rttIdles;
-        ctx.fanout = fanout;
-        ctx.shmDir = null != shmDir ? shmDir : Paths.get("/dev/shm", "clustr-bench-" + ProcessHandle.current().pid());
-        ctx.logDir = logDir;
-        ctx.jvmOpts = new ArrayList<>(Arrays.asList(jvmOpts.trim().split("\\s+")));
-        ctx.workerJvmArgs = workerJvmArgs.trim();
-        ctx.clustrBenches = clustrBenches;
-        ctx.streams = streams;
-        ctx.redisHost = redisHost;
-        ctx.redisPort = redisPort;
-        ctx.node = node;
-        ctx.jsDir = jsDir;
-        ctx.clockTicksPerSecond = ProcStats.clockTicksPerSecond();
-        ctx.results = new Results(System.out);
+        final BenchContext ctx = newContext();
 
         Runtime.getRuntime().addShutdownHook(new Thread(
             () ->
@@ -236,6 +210,39 @@ public final class BenchRunner implements Callable<Integer>
         return 0 == failures ? 0 : 1;
     }
 
+    private BenchContext newContext()
+    {
+        final BenchContext ctx = new BenchContext();
+        ctx.quick = quick;
+        ctx.sizes = sizes.clone();
+        ctx.warmupMs = null != warmupMs ? warmupMs : (quick ? 400 : 1000);
+        ctx.durationMs = null != durationMs ? durationMs : (quick ? 1000 : 3000);
+        ctx.rounds = null != rounds ? rounds : (quick ? 1 : 3);
+        ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
+        ctx.settleMs = quick ? 1000 : 2000;
+        ctx.startReps = quick ? 3 : 10;
+        ctx.spawnReps = null != spawnReps ? spawnReps : (quick ? 3 : 5);
+        ctx.spawnWarmups = spawnWarmups;
+        ctx.termLength = null != termLength ? termLength : AeronBench.DEFAULT_TERM_LENGTH;
+        ctx.idle = idle;
+        ctx.rttIdles = rttIdles;
+        ctx.fanout = fanout;
+        ctx.shmDir = null != shmDir ? shmDir : Paths.get("/dev/shm", "clustr-bench-" + ProcessHandle.current().pid());
+        ctx.logDir = logDir;
+        ctx.jvmOpts = new ArrayList<>(Arrays.asList(jvmOpts.trim().split("\\s+")));
+        ctx.workerJvmArgs = workerJvmArgs.trim();
+        ctx.clustrBenches = clustrBenches;
+        ctx.streams = streams;
+        ctx.redisHost = redisHost;
+        ctx.redisPort = redisPort;
+        ctx.node = node;
+        ctx.jsDir = jsDir;
+        ctx.clockTicksPerSecond = ProcStats.clockTicksPerSecond();
+        ctx.results = new Results(System.out);
+
+        return ctx;
+    }
+
     private static int step(final BenchContext ctx, final String name, final Runnable step)
     {
         if (stopping)
@@ -262,21 +269,21 @@ public final class BenchRunner implements Callable<Integer>
 
     private static void info(final BenchContext ctx, final String when)
     {
-        System.out.println("INFO when=" + when
-            + " nproc=" + Runtime.getRuntime().availableProcessors()
-            + " loadavg=" + firstLine("/proc/loadavg").replace(' ', ',')
-            + " quick=" + ctx.quick
-            + " term_length=" + ctx.termLength
-            + " idle=" + ctx.idle
-            + " warmup_ms=" + ctx.warmupMs
-            + " duration_ms=" + ctx.durationMs
-            + " rounds=" + ctx.rounds
-            + " spawn_reps=" + ctx.spawnReps
-            + " spawn_warmups=" + ctx.spawnWarmups);
+        System.out.println("INFO when=" + when +
+            " nproc=" + Runtime.getRuntime().availableProcessors() +
+            " loadavg=" + firstLine("/proc/loadavg").replace(' ', ',') +
+            " quick=" + ctx.quick +
+            " term_length=" + ctx.termLength +
+            " idle=" + ctx.idle +
+            " warmup_ms=" + ctx.warmupMs +
+            " duration_ms=" + ctx.durationMs +
+            " rounds=" + ctx.rounds +
+            " spawn_reps=" + ctx.spawnReps +
+            " spawn_warmups=" + ctx.spawnWarmups);
         if ("start".equals(when))
         {
-            System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.runtime.version") + "\" jvm_opts=\"" + String.join(" ", ctx.jvmOpts) + "\"");
+            System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " " +
+                System.getProperty("java.runtime.version") + "\" jvm_opts=\"" + String.join(" ", ctx.jvmOpts) + "\"");
         }
     }
 

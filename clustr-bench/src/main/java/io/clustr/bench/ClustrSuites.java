@@ -182,8 +182,8 @@ final class ClustrSuites
 
     private void spawn()
     {
-        ctx.note("clustr spawn: " + ctx.spawnWarmups + " warm-up spawn(s) of 1 worker, then 1 and 8 workers to all "
-            + "ready, " + ctx.spawnReps + " rep(s) each, interleaved");
+        ctx.note("clustr spawn: " + ctx.spawnWarmups + " warm-up spawn(s) of 1 worker, then 1 and 8 workers to all " +
+            "ready, " + ctx.spawnReps + " rep(s) each, interleaved");
         final List<String> args = BenchContext.list(
             "--scenario", "spawn", "--counts", "1,8", "--reps", Integer.toString(ctx.spawnReps),
             "--warmup-spawns", Integer.toString(ctx.spawnWarmups));

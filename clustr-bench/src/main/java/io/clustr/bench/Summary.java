@@ -48,8 +48,9 @@ final class Summary
 
     private void throughput()
     {
-        out.println("== Throughput: messages delivered per second, M/s, median of " + rounds() + " (each side its own "
-            + "process; ratio = median / raw Aeron's median at the same size; rounds: each round's M/s) ==");
+        out.println("== Throughput: messages delivered per second, M/s, median of " + rounds() +
+            " (each side its own process; ratio = median / raw Aeron's median at the same size; rounds: each " +
+            "round's M/s) ==");
         final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-8s %-16s", "system", "workload"));
         for (final int size : ctx.sizes)
         {
@@ -107,8 +108,8 @@ final class Summary
 
     private void rtt()
     {
-        out.println("== Round trip, ping-pong, microseconds (HdrHistogram; warm-up excluded; each percentile the "
-            + "median of " + rounds() + "; ratio = median / raw Aeron's median with the same idle strategy) ==");
+        out.println("== Round trip, ping-pong, microseconds (HdrHistogram; warm-up excluded; each percentile the " +
+            "median of " + rounds() + "; ratio = median / raw Aeron's median with the same idle strategy) ==");
         out.println(String.format(Locale.ROOT, "%-8s %-12s %-11s %7s %9s %9s %9s %9s %9s %9s %9s   %s",
             "system", "stream", "idle", "size", "p50", "p90", "p99", "p99.9", "max", "p50 ratio", "p99 ratio",
             "rounds p50 | p99"));

@@ -8,7 +8,6 @@ import io.clustr.spawn.ChildState;
 import io.clustr.spawn.CpuSet;
 import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.RespawnPolicy;
-import io.clustr.spawn.Spec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

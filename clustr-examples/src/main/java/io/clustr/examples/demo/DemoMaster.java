@@ -7,7 +7,6 @@ import io.clustr.WorkerHandle;
 import io.clustr.WorkerInfo;
 import io.clustr.spawn.CpuSet;
 import io.clustr.spawn.ExitStatus;
-import io.clustr.spawn.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
