@@ -30,7 +30,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -60,10 +59,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public static final String TERM_LENGTH_ENV = "CLUSTR_TERM_LENGTH";
 
-    private static final long AGENT_STOP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long AGENT_STOP_IN_SHUTDOWN_NS = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final long SHUTDOWN_MARGIN_NS = TimeUnit.SECONDS.toNanos(2);
-
     private final Context<?> ctx;
     private final long id;
     private final String group;
@@ -84,15 +79,10 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private final AgentInvoker invoker;
     private final CopyOnWriteArrayList<KillHandler> killHandlers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean isClosed = new AtomicBoolean();
-    private final AtomicBoolean isExiting = new AtomicBoolean();
     private final AtomicBoolean isReleased = new AtomicBoolean();
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Thread shutdownHook;
+    private final NodeTermination termination;
     private volatile boolean isDriverGone;
-    private volatile boolean isShuttingDown;
-    private volatile boolean isReleaseDeferred;
     private volatile int pinnedCpu = -1;
-    private volatile Runnable exitAfterStop;
 
     Node(final Context<?> ctx, final Aeron aeron, final long id, final String group, final long parentPid)
     {
@@ -170,19 +160,22 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         {
             runner = null;
             invoker = new AgentInvoker(runnerErrorHandler, null, agent);
-            invoker.start();
         }
         else
         {
             invoker = null;
             runner = new AgentRunner(ctx.idleStrategy(), runnerErrorHandler, null, agent);
-            AgentRunner.startOnThread(runner, this::newAgentThread);
         }
+        termination = new NodeTermination(
+            this, ctx, agent, runner, invoker, spawnBridge, killHandlers, errorHandler, isClosed);
 
-        shutdownHook = new Thread(this::closeOnShutdown, "clustr-shutdown-" + id);
-        if (ctx.registerShutdownHook())
+        if (null != invoker)
         {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            invoker.start();
+        }
+        else
+        {
+            AgentRunner.startOnThread(runner, this::newAgentThread);
         }
     }
 
@@ -486,7 +479,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         final CompletableFuture<ExitStatus> future = new CompletableFuture<>();
         if (workerId == id)
         {
-            exit(exitCode, true, "killed itself with exit code " + exitCode, future);
+            termination.exit(exitCode, true, "killed itself with exit code " + exitCode, future);
             return future;
         }
 
@@ -579,7 +572,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public final void awaitTermination() throws InterruptedException
     {
-        terminated.await();
+        termination.terminated().await();
     }
 
     /**
@@ -591,7 +584,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public final boolean awaitTermination(final Duration timeout) throws InterruptedException
     {
-        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return termination.terminated().await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -624,111 +617,44 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
     final void close(final int exitCode)
     {
-        if (!isClosed.compareAndSet(false, true))
-        {
-            return;
-        }
-
-        if (null != runner && Thread.currentThread() == runner.thread())
-        {
-            final Thread closer = new Thread(() -> doClose(exitCode), "clustr-close-" + id);
-            closer.start();
-            return;
-        }
-
-        doClose(exitCode);
-    }
-
-    private void doClose(final int exitCode)
-    {
-        try
-        {
-            if (null == invoker)
-            {
-                agent.submit(agent::onStopChildren);
-                spawnBridge.close();
-                agent.submit(() -> agent.onLeaveRequest(exitCode));
-                final long timeoutNs = isShuttingDown ? AGENT_STOP_IN_SHUTDOWN_NS : AGENT_STOP_TIMEOUT_NS;
-                isReleaseDeferred = true;
-                if (agent.awaitStopped(timeoutNs))
-                {
-                    CloseHelper.quietClose(runner);
-                    release();
-                }
-                else
-                {
-                    if (!isShuttingDown)
-                    {
-                        System.err.println("clustr: node " + id + "'s thread did not stop within " +
-                            TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (a handler is still running): its " +
-                            "Aeron client is closed when the handler returns");
-                    }
-                    onClosed();
-                }
-            }
-            else
-            {
-                // Invoker mode: the caller is the thread that invokes the agent. Outside a duty cycle the close is
-                // driven here; inside one (a handler, a kill), the agent stops on a later invoke and releases.
-                agent.onStopChildren();
-                spawnBridge.close();
-                agent.onLeaveRequest(exitCode);
-                isReleaseDeferred = true;
-                if (!agent.isInDutyCycle())
-                {
-                    final long deadlineNs = System.nanoTime() + NodeAgent.LEAVE_FLUSH_TIMEOUT_NS;
-                    while (!invoker.isClosed() && System.nanoTime() - deadlineNs < 0)
-                    {
-                        invoker.invoke();
-                    }
-                    invoker.close();
-                }
-            }
-        }
-        finally
-        {
-            if (ctx.registerShutdownHook() && !isShuttingDown)
-            {
-                try
-                {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                }
-                catch (final IllegalStateException ignore)
-                {
-                    // the JVM is shutting down: the hook is running or has run
-                }
-            }
-            if (null == invoker)
-            {
-                terminated.countDown();
-            }
-        }
+        termination.close(exitCode);
     }
 
     /**
-     * Called on the agent's thread once it has stopped (its last duty cycle is over): the node's resources are
-     * released here when the closing thread gave up waiting for a slow handler, or in invoker mode; then an exit
-     * waiting for the stop goes on.
+     * Called on the agent's thread once it has stopped (its last duty cycle is over).
      */
     final void onAgentStopped()
     {
-        if (isReleaseDeferred)
-        {
-            release();
-        }
+        termination.onAgentStopped();
+    }
 
-        final Runnable exit = exitAfterStop;
-        if (null != exit)
+    void onKilled(final int exitCode, final long requesterId)
+    {
+        termination.exit(exitCode, true, "killed by node " + requesterId, null);
+    }
+
+    void onOrphaned(final String why)
+    {
+        if (ctx.exitOnOrphan())
         {
-            exitAfterStop = null;
-            exit.run();
+            termination.exit(isDriverGone || aeron.isClosed() ? 1 : 0, false, why, null);
         }
+        else
+        {
+            System.err.println("clustr: node " + id + " (" + nameForLog() + ") is closing: " + why);
+            close(0);
+        }
+    }
+
+    final String nameForLog()
+    {
+        return this instanceof Master ? "master" : group;
     }
 
     /**
      * Close what the node owns, once, after its agent has stopped: nothing may touch a log after this.
      */
-    private void release()
+    final void release()
     {
         if (isReleased.compareAndSet(false, true))
         {
@@ -737,7 +663,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 counters);
             CloseHelper.quietClose(ctx::close);
             onClosed();
-            terminated.countDown();
         }
     }
 
@@ -746,108 +671,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     void onClosed()
     {
-    }
-
-    private void closeOnShutdown()
-    {
-        isShuttingDown = true;
-        close(0);
-        try
-        {
-            terminated.await(ctx.killGraceNs() + SHUTDOWN_MARGIN_NS, TimeUnit.NANOSECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Exit the process: run the kill hooks (if killed), close the node, complete {@code future} with the exit, then
-     * exit with {@code exitCode}. Runs on a thread of its own, since hooks may block and the close waits for the
-     * agent; in invoker mode on the invoking thread.
-     */
-    private void exit(
-        final int exitCode, final boolean runKillHooks, final String reason, final CompletableFuture<ExitStatus> future)
-    {
-        if (!isExiting.compareAndSet(false, true))
-        {
-            return;
-        }
-
-        final Runnable finish = () ->
-        {
-            if (null != future)
-            {
-                future.complete(ExitStatus.reported(exitCode, 0, reason));
-            }
-            ctx.processExit().accept(exitCode);
-        };
-
-        if (null != invoker)
-        {
-            agent.submit(() ->
-            {
-                beginExit(exitCode, runKillHooks, reason);
-                exitAfterStop = finish;
-                close(exitCode);
-            });
-            return;
-        }
-
-        new Thread(() ->
-        {
-            beginExit(exitCode, runKillHooks, reason);
-            close(exitCode);
-            try
-            {
-                terminated.await(ctx.killGraceNs() + SHUTDOWN_MARGIN_NS, TimeUnit.NANOSECONDS);
-            }
-            catch (final InterruptedException ignore)
-            {
-                Thread.currentThread().interrupt();
-            }
-            finish.run();
-        }, "clustr-exit-" + id).start();
-    }
-
-    private void beginExit(final int exitCode, final boolean runKillHooks, final String reason)
-    {
-        System.err.println("clustr: node " + id + " (" + (this instanceof Master ? "master" : group) +
-            ") is exiting with code " + exitCode + ": " + reason);
-        if (runKillHooks)
-        {
-            for (final KillHandler handler : killHandlers)
-            {
-                try
-                {
-                    handler.onKill(exitCode);
-                }
-                catch (final Throwable ex)
-                {
-                    errorHandler.onError(ex);
-                }
-            }
-        }
-    }
-
-    void onKilled(final int exitCode, final long requesterId)
-    {
-        exit(exitCode, true, "killed by node " + requesterId, null);
-    }
-
-    void onOrphaned(final String why)
-    {
-        if (ctx.exitOnOrphan())
-        {
-            exit(isDriverGone || aeron.isClosed() ? 1 : 0, false, why, null);
-        }
-        else
-        {
-            System.err.println("clustr: node " + id + " (" + (this instanceof Master ? "master" : group) +
-                ") is closing: " + why);
-            close(0);
-        }
     }
 
     // ----------------------------------------------------------------------------------------------------------------
