@@ -830,12 +830,10 @@ public final class Supervisor implements AutoCloseable
 
         /**
          * The {@code --add-opens} flags Agrona 2.x and Aeron need on Java 17 (without them an Aeron process dies at
-         * class init).
+         * class init). Read from {@code io/clustr/spawn/add-opens.args} in clustr-spawn's jar, a copy the build makes
+         * of {@code config/jvm/add-opens.args}, the one place the project lists them.
          */
-        public static final List<String> ADD_OPENS_JVM_ARGS = List.of(
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.zip=ALL-UNNAMED");
+        public static final List<String> ADD_OPENS_JVM_ARGS = ArgFile.readResource(ArgFile.ADD_OPENS_RESOURCE);
 
         /**
          * JVM arguments of every JVM child: {@link #ADD_OPENS_JVM_ARGS} plus small-footprint flags that cost nothing
@@ -856,17 +854,24 @@ public final class Supervisor implements AutoCloseable
          * down to 14 for an idle child; start-up unchanged within noise (about 60 ms for a bare JVM).
          * {@code -XX:TieredStopAtLevel=1} saved 5 MB more but caps the JIT at C1, slower on the hot path: left out.
          */
-        public static final List<String> DEFAULT_JVM_ARGS = List.of(
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.zip=ALL-UNNAMED",
-            "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
-            "-XX:+UseSerialGC",
-            "-Xms16m",
-            "-XX:-UsePerfData");
+        public static final List<String> DEFAULT_JVM_ARGS = concat(
+            ADD_OPENS_JVM_ARGS,
+            List.of(
+                "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
+                "-XX:+UseSerialGC",
+                "-Xms16m",
+                "-XX:-UsePerfData"));
 
         private Configuration()
         {
+        }
+
+        private static List<String> concat(final List<String> first, final List<String> second)
+        {
+            final List<String> all = new ArrayList<>(first);
+            all.addAll(second);
+
+            return List.copyOf(all);
         }
 
         /**
