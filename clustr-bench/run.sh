@@ -107,8 +107,7 @@ fi
 
 # 4. Run, in a process group of its own so that cleanup can stop everything it started.
 log "uptime: $(uptime)"
-ADD_OPENS=(--add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-    --add-opens java.base/java.util.zip=ALL-UNNAMED)
+ADD_OPENS=("@${ROOT}/config/jvm/add-opens.args")
 setsid java -XX:+UseSerialGC -Xmx256m "${ADD_OPENS[@]}" -cp "${CLASSPATH_RUN}" io.clustr.bench.BenchRunner \
     --shm-dir "${SHM_DIR}" --log-dir "${LOG_DIR}" --redis-port "${REDIS_PORT}" --node "${NODE}" \
     --js-dir "${HERE}/src/main/js" "$@" &

@@ -1,17 +1,17 @@
 package io.clustr.spawn;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
- * One incarnation of a slot: the process, its output pumps, and the supervisor's bookkeeping. The fields without
- * {@code volatile} are touched only on the supervisor thread.
+ * One incarnation of a slot: the process, its output, and the conductor's bookkeeping. The state is atomic (callers
+ * move it to ONLINE or STOPPING at once); the fields without {@code volatile} are touched only on the supervisor
+ * thread.
  */
 final class Child implements ChildProcess
 {
@@ -21,49 +21,55 @@ final class Child implements ChildProcess
     private final Spec spec;
     private final int restarts;
     private final Optional<ExitStatus> lastExit;
-    private final Process process;
+    private final LaunchedProcess launched;
     private final long pid;
     private final String label;
     private final Instant startTime;
     private final long startNs;
+    private final LongSupplier nanoClock;
     private final AtomicReference<ChildState> state = new AtomicReference<>(ChildState.STARTING);
     private final CompletableFuture<ExitStatus> exitFuture = new CompletableFuture<>();
     private volatile ExitStatus exitStatus;
     private volatile long exitNs;
 
     final Slot slot;
-    OutputPump outPump;
-    OutputPump errPump;
-    Path errFile;
-    ScheduledFuture<?> killTimer;
-    long killDeadlineNs;
+    long killDeadlineNs = SupervisorConductor.NO_DEADLINE;
+    long drainDeadlineNs = SupervisorConductor.NO_DEADLINE;
     int expectedCode = NO_EXPECTED_CODE;
     boolean forceKilled;
+    boolean exitSeen;
 
     Child(
         final Slot slot,
         final long id,
         final int restarts,
         final Optional<ExitStatus> lastExit,
-        final Process process,
+        final LaunchedProcess launched,
         final Instant startTime,
-        final long startNs)
+        final long startNs,
+        final LongSupplier nanoClock)
     {
         this.slot = slot;
         this.id = id;
         this.spec = slot.spec;
         this.restarts = restarts;
         this.lastExit = lastExit;
-        this.process = process;
-        this.pid = process.pid();
-        this.label = spec.name() + "#" + id + " " + pid;
+        this.launched = launched;
+        this.pid = launched.process().pid();
+        this.label = LaunchedProcess.label(spec.name(), id, pid);
         this.startTime = startTime;
         this.startNs = startNs;
+        this.nanoClock = nanoClock;
     }
 
     Process process()
     {
-        return process;
+        return launched.process();
+    }
+
+    LaunchedProcess launched()
+    {
+        return launched;
     }
 
     long startNs()
@@ -103,17 +109,7 @@ final class Child implements ChildProcess
 
     List<String> stderrTail()
     {
-        if (null != errPump)
-        {
-            return errPump.tail();
-        }
-
-        if (null != errFile)
-        {
-            return Tail.lastLines(errFile, OutputPump.TAIL_LINES);
-        }
-
-        return List.of();
+        return launched.stderrTail();
     }
 
     @Override
@@ -155,7 +151,7 @@ final class Child implements ChildProcess
     @Override
     public Duration uptime()
     {
-        final long endNs = null == exitStatus ? System.nanoTime() : exitNs;
+        final long endNs = null == exitStatus ? nanoClock.getAsLong() : exitNs;
 
         return Duration.ofNanos(endNs - startNs);
     }

@@ -1,17 +1,15 @@
 package io.clustr.spawn;
 
-import java.util.concurrent.ScheduledFuture;
-
 /**
  * One spec given to {@link Supervisor#spawn(java.util.List)} and the line of incarnations forked from it. Touched only
- * on the supervisor thread, except {@link #current}, which readers on other threads see through its volatile.
+ * on the supervisor thread; other threads see its incarnations through the conductor's snapshot.
  */
 final class Slot
 {
     final Spec spec;
     final RespawnThrottle throttle;
-    volatile Child current;
-    ScheduledFuture<?> pendingRespawn;
+    Child current;
+    long respawnDeadlineNs = SupervisorConductor.NO_DEADLINE;
     int restarts;
     boolean stopped;
 
@@ -19,5 +17,10 @@ final class Slot
     {
         this.spec = spec;
         this.throttle = throttle;
+    }
+
+    boolean isRespawnPending()
+    {
+        return SupervisorConductor.NO_DEADLINE != respawnDeadlineNs;
     }
 }

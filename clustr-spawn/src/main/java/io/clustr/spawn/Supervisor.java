@@ -1,37 +1,31 @@
 package io.clustr.spawn;
 
-import java.io.IOException;
+import io.clustr.spawn.internal.SupervisorControl;
+
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Launches, watches and respawns child processes: JVM children (a main class run with this process's {@code java} and
  * class path) and commands.
  * <p>
  * <b>One supervisor thread.</b> Every child is forked from one long-lived daemon thread owned by the supervisor
- * ({@code clustr-supervisor}), which also reaps exits, runs the listener and the timers. A child is launched through
- * {@code setpriv --pdeathsig TERM}, so the kernel sends it SIGTERM when that thread dies: when this process dies,
- * even by SIGKILL, its children follow. Public methods may be called from any thread; those that change state hand
- * the work to the supervisor thread and wait for it (or run inline when called from a listener).
+ * ({@code clustr-supervisor}), which also reaps exits, runs the listener and keeps the respawn and kill deadlines. A
+ * child is launched through {@code setpriv --pdeathsig TERM}, so the kernel sends it SIGTERM when that thread dies:
+ * when this process dies, even by SIGKILL, its children follow. Public methods may be called from any thread and
+ * never wait for the supervisor thread, except {@link #spawn(List)}, which waits once for its whole batch to be
+ * forked, and {@link #close()}, which waits for the children to exit.
  * <p>
  * <b>Pinning.</b> A spec with CPUs runs through {@code taskset -c <cpus>}, so every thread of the child (GC and JIT
  * included) stays on them; a JVM child also gets {@code -Daffinity.reserved=<mask>} so that
@@ -57,54 +51,35 @@ import java.util.function.Supplier;
  */
 public final class Supervisor implements AutoCloseable
 {
+    /**
+     * How much longer than the longest grace {@link #close()} waits for the children before it gives up waiting.
+     */
+    static final long CLOSE_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
+
     private static final System.Logger LOGGER = System.getLogger(Supervisor.class.getName());
-    private static final AtomicBoolean SETPRIV_WARNED = new AtomicBoolean();
-    private static final AtomicBoolean TASKSET_WARNED = new AtomicBoolean();
     private static final AtomicBoolean CLASS_PATH_WARNED = new AtomicBoolean();
-    private static final long DRAIN_AFTER_EXIT_TIMEOUT_MS = 1000;
+
+    static
+    {
+        SupervisorControl.access(new ControlAccess());
+    }
 
     private final Context ctx;
-    private final ScheduledThreadPoolExecutor executor;
-    private final Thread thread;
-    private final List<Slot> slots = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> allExited = new CompletableFuture<>();
+    private final ChildLauncher launcher;
+    private final SupervisorConductor conductor;
+    private final SupervisorRunner runner;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final String javaExecutable;
-    private final String setprivPath;
-    private final String tasksetPath;
-    private int liveChildren;
+    private final AtomicLong longestGraceNs = new AtomicLong();
 
     private Supervisor(final Context ctx)
     {
         ctx.conclude();
         this.ctx = ctx;
-        this.javaExecutable = LaunchCommand.javaExecutable(ctx.javaHome());
-        this.setprivPath = ctx.parentDeathSignal() ?
-            LaunchCommand.findExecutable("setpriv", System.getenv("PATH")) : null;
-        this.tasksetPath = LaunchCommand.findExecutable("taskset", System.getenv("PATH"));
-
-        final Thread[] created = new Thread[1];
-        executor = new ScheduledThreadPoolExecutor(
-            1,
-            (runnable) ->
-            {
-                final Thread t = new Thread(runnable, "clustr-supervisor");
-                t.setDaemon(true);
-                created[0] = t;
-                return t;
-            });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        executor.prestartCoreThread();
-        this.thread = created[0];
-
-        if (ctx.parentDeathSignal() && null == setprivPath && SETPRIV_WARNED.compareAndSet(false, true))
-        {
-            LOGGER.log(
-                System.Logger.Level.WARNING,
-                "clustr: setpriv (util-linux) not found on the PATH: children will not be signalled when this " +
-                "process dies and may outlive it");
-        }
+        this.launcher = new ChildLauncher(ctx);
+        this.conductor = new SupervisorConductor(
+            launcher, ctx.idSupplier(), ctx.listener(), ctx.stopGrace().toNanos(), System::nanoTime);
+        this.runner = new SupervisorRunner(conductor, System::nanoTime, "clustr-supervisor").start();
+        this.longestGraceNs.set(ctx.stopGrace().toNanos());
     }
 
     /**
@@ -137,7 +112,8 @@ public final class Supervisor implements AutoCloseable
     /**
      * Launch one child per spec. All specs are checked first, so a bad one launches nothing: the list must not be
      * empty, each CPU must be one this process may use ("cpu 7 is not available: this machine's CPUs are 0-1"), each
-     * command must be an executable. Then the children are forked in order from the supervisor thread.
+     * command must be an executable. Then the supervisor thread forks them all, in order, in one go; the call waits
+     * for that (not for the children to start up).
      *
      * @param specs what to launch.
      * @return the handles of the first incarnations, in spec order.
@@ -172,12 +148,20 @@ public final class Supervisor implements AutoCloseable
         final CpuSet allowed = CpuSet.allowed();
         for (final Spec spec : checked)
         {
-            validate(spec, allowed);
+            launcher.validate(spec, allowed);
         }
 
-        checkNotClosed();
+        if (closed.get())
+        {
+            throw SupervisorConductor.closedException();
+        }
 
-        return callOnSupervisor(() -> launchAll(checked));
+        if (conductor.isConductorThread())
+        {
+            return conductor.spawnNow(checked);
+        }
+
+        return awaitForks(conductor.spawn(checked));
     }
 
     /**
@@ -188,9 +172,7 @@ public final class Supervisor implements AutoCloseable
      */
     public ChildProcess child(final long id)
     {
-        final Slot slot = slotOf(id);
-
-        return null == slot ? null : slot.current;
+        return find(id);
     }
 
     /**
@@ -200,11 +182,11 @@ public final class Supervisor implements AutoCloseable
      */
     public List<ChildProcess> children()
     {
-        final List<ChildProcess> children = new ArrayList<>(slots.size());
-        for (final Slot slot : slots)
+        final List<Child> snapshot = conductor.snapshot();
+        final List<ChildProcess> children = new ArrayList<>(snapshot.size());
+        for (final Child child : snapshot)
         {
-            final Child child = slot.current;
-            if (null != child && child.isAlive())
+            if (child.isAlive())
             {
                 children.add(child);
             }
@@ -218,13 +200,14 @@ public final class Supervisor implements AutoCloseable
      * joins). Does nothing in any other state or for an unknown id.
      *
      * @param id the child's id.
+     * @see SupervisorControl#markOnline(Supervisor, long)
      */
     public void markOnline(final long id)
     {
-        final Slot slot = slotOf(id);
-        if (null != slot)
+        final Child child = find(id);
+        if (null != child)
         {
-            slot.current.markOnline();
+            child.markOnline();
         }
     }
 
@@ -235,10 +218,11 @@ public final class Supervisor implements AutoCloseable
      *
      * @param id    the child's id.
      * @param grace how long it has to exit by itself.
+     * @see SupervisorControl#expectExit(Supervisor, long, Duration)
      */
     public void expectExit(final long id, final Duration grace)
     {
-        expectExit(id, Child.NO_EXPECTED_CODE, grace, false);
+        expectExit(id, Child.NO_EXPECTED_CODE, false, grace);
     }
 
     /**
@@ -249,38 +233,35 @@ public final class Supervisor implements AutoCloseable
      * @param id    the child's id.
      * @param code  the exit code the child was asked to use.
      * @param grace how long it has to exit by itself.
+     * @see SupervisorControl#expectExit(Supervisor, long, int, Duration)
      */
     public void expectExit(final long id, final int code, final Duration grace)
     {
-        expectExit(id, code, grace, true);
+        expectExit(id, code, true, grace);
     }
 
     /**
      * Stop a child: SIGTERM now, SIGKILL (to it and its descendants) if still alive after {@code grace}. The slot is
-     * not respawned; if it was waiting for a respawn, that is cancelled. Does nothing for an unknown id.
+     * not respawned; if it was waiting for a respawn, that is cancelled. Does nothing for an unknown id. Returns at
+     * once: the child is {@link ChildState#STOPPING} when it returns, the signal is sent by the supervisor thread.
      *
      * @param id    the child's id.
      * @param grace how long it has to exit after SIGTERM.
      */
     public void terminate(final long id, final Duration grace)
     {
-        checkGrace(grace);
-        runOnSupervisor(() ->
+        final long graceNs = graceNs(grace);
+        if (conductor.isTerminated())
         {
-            final Slot slot = slotOf(id);
-            if (null != slot)
-            {
-                slot.stopped = true;
-                if (cancelRespawn(slot))
-                {
-                    slots.remove(slot);
-                }
-                else
-                {
-                    stop(slot.current, grace);
-                }
-            }
-        });
+            return;
+        }
+
+        final Child child = find(id);
+        if (null != child)
+        {
+            child.markStopping();
+        }
+        conductor.terminate(id, graceNs);
     }
 
     /**
@@ -296,42 +277,31 @@ public final class Supervisor implements AutoCloseable
     /**
      * Respawn nothing more and stop every child: those with an {@link #expectExit(long, Duration)} deadline keep it,
      * the others get {@link #terminate(long, Duration) terminate(id, stopGrace)}. Blocks until all have exited (and
-     * the listener has been told), then stops the supervisor thread. Idempotent. Called from a listener (on the
-     * supervisor thread) it starts the same shutdown without waiting for it.
+     * the listener has been told) and the supervisor thread has ended, but never longer than the longest grace given
+     * plus {@link #CLOSE_MARGIN_NS} (SIGKILL after the grace ends every child; a process the kernel cannot kill is
+     * then left with a warning). Idempotent. Called from a listener (on the supervisor thread) it starts the same
+     * shutdown without waiting for it.
      */
     @Override
     public void close()
     {
         if (closed.compareAndSet(false, true))
         {
-            runOnSupervisor(this::onClose);
+            conductor.close();
         }
 
-        if (Thread.currentThread() == thread)
+        if (conductor.isConductorThread())
         {
             return;
         }
 
-        allExited.join();
-        boolean interrupted = false;
-        while (true)
+        final long boundNs = saturatedAdd(longestGraceNs.get(), CLOSE_MARGIN_NS);
+        if (!runner.awaitTermination(boundNs))
         {
-            try
-            {
-                if (executor.awaitTermination(1, TimeUnit.MINUTES))
-                {
-                    break;
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                interrupted = true;
-            }
-        }
-
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
+            LOGGER.log(
+                System.Logger.Level.WARNING,
+                "clustr: supervisor closed without waiting longer for its children: still running after " +
+                TimeUnit.NANOSECONDS.toMillis(boundNs) + " ms: " + children());
         }
     }
 
@@ -344,462 +314,69 @@ public final class Supervisor implements AutoCloseable
         return "Supervisor{children=" + children().size() + ", closed=" + closed.get() + "}";
     }
 
-    private void validate(final Spec spec, final CpuSet allowed)
+    private void expectExit(final long id, final int code, final boolean withCode, final Duration grace)
     {
-        final CpuSet missing = allowed.missingFrom(spec.cpus());
-        if (!missing.isEmpty())
+        final long graceNs = graceNs(grace);
+        if (conductor.isTerminated())
         {
-            final String what = 1 == missing.size() ?
-                "cpu " + missing.toList() + " is not" : "cpus " + missing.toList() + " are not";
-            throw new IllegalArgumentException(
-                what + " available: this machine's CPUs are " + allowed.toList() + " (spec " + spec.name() + ")");
-        }
-
-        if (spec.isCommand())
-        {
-            final String executable = spec.command().get(0);
-            if (null == LaunchCommand.findExecutable(executable, LaunchCommand.searchPath(spec)))
-            {
-                throw new IllegalArgumentException(
-                    "command '" + executable + "' of spec " + spec.name() +
-                    (executable.indexOf('/') >= 0 ? " is not an executable file" : " was not found on the PATH"));
-            }
-        }
-        else if (!Files.isExecutable(Path.of(javaExecutable)))
-        {
-            throw new IllegalArgumentException(
-                "java not found at " + javaExecutable + " (Supervisor.Context.javaHome) for spec " + spec.name());
-        }
-
-        final Optional<Path> dir = spec.output().directory();
-        if (dir.isPresent())
-        {
-            try
-            {
-                Files.createDirectories(dir.get());
-            }
-            catch (final IOException ex)
-            {
-                throw new IllegalArgumentException(
-                    "cannot create output directory " + dir.get() + " of spec " + spec.name() + ": " + ex, ex);
-            }
-        }
-    }
-
-    private List<ChildProcess> launchAll(final List<Spec> specs)
-    {
-        checkNotClosed();
-        final List<ChildProcess> launched = new ArrayList<>(specs.size());
-        for (final Spec spec : specs)
-        {
-            final Slot slot = new Slot(spec, new RespawnThrottle(spec.respawnPolicy(), System::nanoTime));
-            launched.add(fork(slot, 0, Optional.empty()));
-            slots.add(slot);
-        }
-
-        return Collections.unmodifiableList(launched);
-    }
-
-    private Child fork(final Slot slot, final int restarts, final Optional<ExitStatus> lastExit)
-    {
-        final Spec spec = slot.spec;
-        final long id = ctx.idSupplier().getAsLong();
-        if (!spec.cpus().isEmpty() && null == tasksetPath && TASKSET_WARNED.compareAndSet(false, true))
-        {
-            LOGGER.log(
-                System.Logger.Level.WARNING,
-                "clustr: taskset (util-linux) not found on the PATH: children with cpu(...) run unpinned");
-        }
-
-        final ProcessBuilder builder = new ProcessBuilder(
-            LaunchCommand.build(spec, javaExecutable, ctx.classPath(), ctx.defaultJvmArgs(), setprivPath, tasksetPath));
-        environment(builder.environment(), spec, id, restarts);
-
-        final Optional<Path> dir = spec.output().directory();
-        Path errFile = null;
-        if (dir.isPresent())
-        {
-            final String base = spec.name() + "-" + id;
-            errFile = dir.get().resolve(base + ".err");
-            builder.redirectOutput(dir.get().resolve(base + ".out").toFile());
-            builder.redirectError(errFile.toFile());
-        }
-
-        slot.throttle.onFork();
-        final Instant startTime = Instant.now();
-        final long startNs = System.nanoTime();
-        final Process process;
-        try
-        {
-            process = builder.start();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot start " + spec.name() + " (" + spec + "): " + ex.getMessage(), ex);
-        }
-
-        closeQuietly(process);
-        final Child child = new Child(slot, id, restarts, lastExit, process, startTime, startNs);
-        if (dir.isPresent())
-        {
-            child.errFile = errFile;
-        }
-        else
-        {
-            final String prefix = spec.output().isPrefixed() ? "[" + child.label() + "] " : "";
-            child.outPump = new OutputPump(process.getInputStream(), ctx.out(), prefix, 0)
-                .start("clustr-out-" + child.label());
-            child.errPump = new OutputPump(process.getErrorStream(), ctx.err(), prefix, OutputPump.TAIL_LINES)
-                .start("clustr-err-" + child.label());
-        }
-
-        slot.current = child;
-        liveChildren++;
-
-        final CompletableFuture<Void> drained = null == child.outPump ?
-            CompletableFuture.completedFuture(null) :
-            CompletableFuture.allOf(child.outPump.done(), child.errPump.done());
-        process.onExit()
-            .thenCompose((p) -> drained.completeOnTimeout(null, DRAIN_AFTER_EXIT_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-            .whenComplete((v, ex) -> executor.execute(safely(() -> onProcessExit(child))));
-
-        try
-        {
-            ctx.listener().onFork(child);
-        }
-        catch (final Throwable ex)
-        {
-            logListenerError("onFork", ex);
-        }
-
-        return child;
-    }
-
-    private void environment(final Map<String, String> env, final Spec spec, final long id, final int restarts)
-    {
-        for (final String name : SpawnEnvironment.ALL)
-        {
-            env.remove(name);
-        }
-
-        env.put(SpawnEnvironment.ID, Long.toString(id));
-        env.put(SpawnEnvironment.NAME, spec.name());
-        env.put(SpawnEnvironment.RESTARTS, Integer.toString(restarts));
-        env.put(SpawnEnvironment.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
-        if (Configuration.NULL_ID != ctx.parentId())
-        {
-            env.put(SpawnEnvironment.PARENT_ID, Long.toString(ctx.parentId()));
-        }
-
-        if (!spec.cpus().isEmpty())
-        {
-            env.put(SpawnEnvironment.CPUS, spec.cpus().toList());
-        }
-
-        final Map<String, String> extra = ctx.environment().environmentFor(spec, id, restarts);
-        if (null != extra)
-        {
-            for (final Map.Entry<String, String> e : extra.entrySet())
-            {
-                if (null == e.getKey() || null == e.getValue())
-                {
-                    throw new IllegalArgumentException(
-                        "ChildEnvironment gave a null name or value for " + spec.name() + ": " + e);
-                }
-                env.put(e.getKey(), e.getValue());
-            }
-        }
-
-        env.putAll(spec.env());
-    }
-
-    private void onProcessExit(final Child child)
-    {
-        final int exitValue = child.process().exitValue();
-        if (null != child.killTimer)
-        {
-            child.killTimer.cancel(false);
-            child.killTimer = null;
-        }
-
-        final boolean exitedByItself = Child.NO_EXPECTED_CODE != child.expectedCode &&
-            exitValue == child.expectedCode && !child.forceKilled;
-        final ExitStatus status = ExitStatus.fromExitValue(exitValue, exitedByItself, child.stderrTail());
-        child.markExited(status, System.nanoTime());
-        liveChildren--;
-
-        final Slot slot = child.slot;
-        boolean willRespawn = false;
-        long delayNs = 0;
-        String gaveUpReason = null;
-        if (!closed.get() && !slot.stopped)
-        {
-            final int decisionCode = child.forceKilled && Child.NO_EXPECTED_CODE != child.expectedCode ?
-                child.expectedCode : exitValue;
-            if (slot.spec.respawnPolicy().shouldRespawn(decisionCode))
-            {
-                delayNs = slot.throttle.onDeath();
-                if (RespawnThrottle.GIVE_UP == delayNs)
-                {
-                    gaveUpReason = slot.throttle.gaveUpReason() + "; last exit: " + status.reason();
-                }
-                else
-                {
-                    willRespawn = true;
-                }
-            }
-        }
-
-        try
-        {
-            ctx.listener().onExit(child, status, willRespawn);
-        }
-        catch (final Throwable ex)
-        {
-            logListenerError("onExit", ex);
-        }
-
-        child.completeExit(status);
-
-        if (willRespawn)
-        {
-            slot.pendingRespawn = executor.schedule(safely(() -> respawn(slot)), delayNs, TimeUnit.NANOSECONDS);
-        }
-        else
-        {
-            slots.remove(slot);
-            if (null != gaveUpReason)
-            {
-                gaveUp(child, gaveUpReason);
-            }
-        }
-
-        checkAllExited();
-    }
-
-    private void respawn(final Slot slot)
-    {
-        slot.pendingRespawn = null;
-        if (closed.get() || slot.stopped)
-        {
-            slots.remove(slot);
             return;
         }
 
-        final Child last = slot.current;
-        try
-        {
-            fork(slot, slot.restarts + 1, last.exitStatus());
-            slot.restarts++;
-        }
-        catch (final RuntimeException ex)
-        {
-            LOGGER.log(System.Logger.Level.WARNING, "clustr: respawning " + slot.spec.name() + " failed", ex);
-            final long delayNs = slot.throttle.onDeath();
-            if (RespawnThrottle.GIVE_UP == delayNs)
-            {
-                slots.remove(slot);
-                gaveUp(last, "could not fork: " + ex.getMessage() + "; " + slot.throttle.gaveUpReason());
-            }
-            else
-            {
-                slot.pendingRespawn = executor.schedule(safely(() -> respawn(slot)), delayNs, TimeUnit.NANOSECONDS);
-            }
-        }
-    }
-
-    private void gaveUp(final Child last, final String reason)
-    {
-        LOGGER.log(System.Logger.Level.WARNING, "clustr: gave up " + last.label() + ": " + reason);
-        try
-        {
-            ctx.listener().onGaveUp(last, reason);
-        }
-        catch (final Throwable ex)
-        {
-            logListenerError("onGaveUp", ex);
-        }
-    }
-
-    private void expectExit(final long id, final int code, final Duration grace, final boolean withCode)
-    {
-        checkGrace(grace);
-        runOnSupervisor(() ->
-        {
-            final Slot slot = slotOf(id);
-            if (null != slot && slot.current.isAlive())
-            {
-                final Child child = slot.current;
-                child.markStopping();
-                if (withCode)
-                {
-                    child.expectedCode = code;
-                }
-                scheduleKill(child, grace);
-            }
-        });
-    }
-
-    private void stop(final Child child, final Duration grace)
-    {
-        if (child.isAlive())
+        final Child child = find(id);
+        if (null != child && child.isAlive())
         {
             child.markStopping();
-            child.process().destroy();
-            scheduleKill(child, grace);
         }
+        conductor.expectExit(id, code, withCode, graceNs);
     }
 
-    private void scheduleKill(final Child child, final Duration grace)
+    private Child find(final long id)
     {
-        final long graceNs = grace.toNanos();
-        final long deadlineNs = System.nanoTime() + graceNs;
-        if (null != child.killTimer)
+        for (final Child child : conductor.snapshot())
         {
-            if (child.killDeadlineNs - deadlineNs <= 0)
+            if (child.id() == id)
             {
-                return;
-            }
-            child.killTimer.cancel(false);
-        }
-
-        child.killDeadlineNs = deadlineNs;
-        child.killTimer = executor.schedule(safely(() -> forceKill(child)), graceNs, TimeUnit.NANOSECONDS);
-    }
-
-    private void forceKill(final Child child)
-    {
-        final Process process = child.process();
-        if (process.isAlive())
-        {
-            child.forceKilled = true;
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-    }
-
-    private void onClose()
-    {
-        for (final Slot slot : slots)
-        {
-            slot.stopped = true;
-            if (cancelRespawn(slot))
-            {
-                slots.remove(slot);
-            }
-            else
-            {
-                final Child child = slot.current;
-                if (child.isAlive())
-                {
-                    if (null == child.killTimer)
-                    {
-                        stop(child, ctx.stopGrace());
-                    }
-                }
-                else
-                {
-                    slots.remove(slot);
-                }
-            }
-        }
-
-        checkAllExited();
-    }
-
-    private void checkAllExited()
-    {
-        if (closed.get() && 0 == liveChildren && !allExited.isDone())
-        {
-            allExited.complete(null);
-            executor.shutdown();
-        }
-    }
-
-    private boolean cancelRespawn(final Slot slot)
-    {
-        if (null != slot.pendingRespawn)
-        {
-            slot.pendingRespawn.cancel(false);
-            slot.pendingRespawn = null;
-            return true;
-        }
-
-        return false;
-    }
-
-    private Slot slotOf(final long id)
-    {
-        for (final Slot slot : slots)
-        {
-            final Child child = slot.current;
-            if (null != child && child.id() == id)
-            {
-                return slot;
+                return child;
             }
         }
 
         return null;
     }
 
-    private void checkNotClosed()
-    {
-        if (closed.get())
-        {
-            throw new IllegalStateException("supervisor is closed: it spawns nothing more");
-        }
-    }
-
-    private static void checkGrace(final Duration grace)
+    private long graceNs(final Duration grace)
     {
         if (null == grace || grace.isNegative())
         {
             throw new IllegalArgumentException("grace must be zero or more: " + grace);
         }
+
+        final long graceNs = toNanosSaturated(grace);
+        longestGraceNs.accumulateAndGet(graceNs, Math::max);
+
+        return graceNs;
     }
 
-    /**
-     * Run a task on the supervisor thread and wait for it; once the supervisor thread has stopped (closed, every child
-     * exited) there is nothing left to act on and the task is dropped.
-     */
-    private void runOnSupervisor(final Runnable task)
+    private static long toNanosSaturated(final Duration duration)
     {
-        if (executor.isShutdown() && Thread.currentThread() != thread)
-        {
-            return;
-        }
-
         try
         {
-            callOnSupervisor(() ->
-            {
-                task.run();
-                return null;
-            });
+            return duration.toNanos();
         }
-        catch (final ClosedException ignore)
+        catch (final ArithmeticException ex)
         {
-            // closed meanwhile: every child has exited
+            return Long.MAX_VALUE;
         }
     }
 
-    private <T> T callOnSupervisor(final Supplier<T> task)
+    private static long saturatedAdd(final long a, final long b)
     {
-        if (Thread.currentThread() == thread)
-        {
-            return task.get();
-        }
+        final long sum = a + b;
 
-        final Future<T> future;
-        try
-        {
-            future = executor.submit(task::get);
-        }
-        catch (final RejectedExecutionException ex)
-        {
-            throw new ClosedException();
-        }
+        return sum < a ? Long.MAX_VALUE : sum;
+    }
 
+    private static List<ChildProcess> awaitForks(final CompletableFuture<List<ChildProcess>> forks)
+    {
         boolean interrupted = false;
         try
         {
@@ -807,7 +384,7 @@ public final class Supervisor implements AutoCloseable
             {
                 try
                 {
-                    return future.get();
+                    return forks.get();
                 }
                 catch (final InterruptedException ex)
                 {
@@ -815,18 +392,7 @@ public final class Supervisor implements AutoCloseable
                 }
                 catch (final ExecutionException ex)
                 {
-                    final Throwable cause = ex.getCause();
-                    if (cause instanceof RuntimeException)
-                    {
-                        throw (RuntimeException)cause;
-                    }
-
-                    if (cause instanceof Error)
-                    {
-                        throw (Error)cause;
-                    }
-
-                    throw new IllegalStateException(cause);
+                    throw rethrow(ex.getCause());
                 }
             }
         }
@@ -839,45 +405,43 @@ public final class Supervisor implements AutoCloseable
         }
     }
 
-    private static Runnable safely(final Runnable task)
+    private static RuntimeException rethrow(final Throwable cause)
     {
-        return () ->
+        if (cause instanceof RuntimeException)
         {
-            try
-            {
-                task.run();
-            }
-            catch (final Throwable ex)
-            {
-                LOGGER.log(System.Logger.Level.ERROR, "clustr: supervisor task failed", ex);
-            }
-        };
-    }
-
-    private static void logListenerError(final String callback, final Throwable ex)
-    {
-        LOGGER.log(System.Logger.Level.WARNING, "clustr: SupervisorListener." + callback + " threw", ex);
-    }
-
-    private static void closeQuietly(final Process process)
-    {
-        try
-        {
-            process.getOutputStream().close();
+            throw (RuntimeException)cause;
         }
-        catch (final IOException ignore)
+
+        if (cause instanceof Error)
         {
-            // the child reads end-of-file on stdin either way
+            throw (Error)cause;
         }
+
+        throw new CompletionException(cause);
     }
 
-    private static final class ClosedException extends IllegalStateException
+    /**
+     * What {@link SupervisorControl} may do: the calls only clustr-core needs.
+     */
+    private static final class ControlAccess implements SupervisorControl.Access
     {
-        private static final long serialVersionUID = 1L;
-
-        ClosedException()
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void markOnline(final Supervisor supervisor, final long id)
         {
-            super("supervisor is closed: it spawns nothing more");
+            supervisor.markOnline(id);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void expectExit(
+            final Supervisor supervisor, final long id, final int code, final boolean withCode, final Duration grace)
+        {
+            supervisor.expectExit(id, code, withCode, grace);
         }
     }
 
@@ -1266,12 +830,10 @@ public final class Supervisor implements AutoCloseable
 
         /**
          * The {@code --add-opens} flags Agrona 2.x and Aeron need on Java 17 (without them an Aeron process dies at
-         * class init).
+         * class init). Read from {@code io/clustr/spawn/add-opens.args} in clustr-spawn's jar, a copy the build makes
+         * of {@code config/jvm/add-opens.args}, the one place the project lists them.
          */
-        public static final List<String> ADD_OPENS_JVM_ARGS = List.of(
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.zip=ALL-UNNAMED");
+        public static final List<String> ADD_OPENS_JVM_ARGS = ArgFile.readResource(ArgFile.ADD_OPENS_RESOURCE);
 
         /**
          * JVM arguments of every JVM child: {@link #ADD_OPENS_JVM_ARGS} plus small-footprint flags that cost nothing
@@ -1292,17 +854,24 @@ public final class Supervisor implements AutoCloseable
          * down to 14 for an idle child; start-up unchanged within noise (about 60 ms for a bare JVM).
          * {@code -XX:TieredStopAtLevel=1} saved 5 MB more but caps the JIT at C1, slower on the hot path: left out.
          */
-        public static final List<String> DEFAULT_JVM_ARGS = List.of(
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.zip=ALL-UNNAMED",
-            "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
-            "-XX:+UseSerialGC",
-            "-Xms16m",
-            "-XX:-UsePerfData");
+        public static final List<String> DEFAULT_JVM_ARGS = concat(
+            ADD_OPENS_JVM_ARGS,
+            List.of(
+                "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n",
+                "-XX:+UseSerialGC",
+                "-Xms16m",
+                "-XX:-UsePerfData"));
 
         private Configuration()
         {
+        }
+
+        private static List<String> concat(final List<String> first, final List<String> second)
+        {
+            final List<String> all = new ArrayList<>(first);
+            all.addAll(second);
+
+            return List.copyOf(all);
         }
 
         /**

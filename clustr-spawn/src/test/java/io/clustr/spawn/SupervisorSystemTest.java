@@ -1,5 +1,6 @@
 package io.clustr.spawn;
 
+import io.clustr.spawn.internal.SupervisorControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -404,6 +405,27 @@ class SupervisorSystemTest
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         assertTrue(elapsedMs < 1500, "the 2 s stop grace was not used: close took " + elapsedMs + " ms");
         assertEquals(9, exitOf(child).signal());
+    }
+
+    @Test
+    void shouldMarkOnlineAndExpectExitThroughSupervisorControl() throws Exception
+    {
+        final List<ChildProcess> children = supervisor.spawn(List.of(
+            bash("joins", "exec sleep 600"), bash("asked", IGNORE_TERM, respawn(RespawnPolicy.never()))));
+        out.await((line) -> line.endsWith("ready"), WAIT_MS);
+
+        SupervisorControl.markOnline(supervisor, children.get(0).id());
+        assertSame(ChildState.ONLINE, children.get(0).state());
+
+        final long startNs = System.nanoTime();
+        SupervisorControl.expectExit(supervisor, children.get(1).id(), 0, Duration.ofMillis(200));
+        assertSame(ChildState.STOPPING, children.get(1).state(), "STOPPING as soon as the call returns");
+        final ExitStatus status = exitOf(children.get(1));
+
+        assertEquals(9, status.signal());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) >= 190);
+        assertFalse(recorder.exits().get(0).willRespawn);
+        assertSame(ChildState.ONLINE, children.get(0).state());
     }
 
     @Test
