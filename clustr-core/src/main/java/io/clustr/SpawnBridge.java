@@ -6,6 +6,7 @@ import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.Spec;
 import io.clustr.spawn.Supervisor;
 import io.clustr.spawn.SupervisorListener;
+import io.clustr.spawn.internal.SupervisorControl;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentTerminationException;
 
@@ -127,7 +128,7 @@ final class SpawnBridge
             if (!child.spec().isCommand() && child.state() == ChildState.ONLINE)
             {
                 controlPublisher.kill(child.id(), node.id(), 0);
-                supervisor.expectExit(child.id(), 0, grace);
+                SupervisorControl.expectExit(supervisor, child.id(), 0, grace);
             }
         }
     }
@@ -164,7 +165,7 @@ final class SpawnBridge
         }
         else
         {
-            supervisor.expectExit(child.id(), exitCode, grace);
+            SupervisorControl.expectExit(supervisor, child.id(), exitCode, grace);
             if (child.state() != ChildState.ONLINE)
             {
                 killsAwaitingOnline.put(child.id(), exitCode);
@@ -184,7 +185,7 @@ final class SpawnBridge
             return;
         }
 
-        supervisor.markOnline(childId);
+        SupervisorControl.markOnline(supervisor, childId);
         final Integer pendingCode = killsAwaitingOnline.remove(childId);
         if (null != pendingCode)
         {
