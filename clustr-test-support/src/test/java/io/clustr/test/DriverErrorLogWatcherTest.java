@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.engine.TestExecutionResult;
@@ -197,6 +198,19 @@ class DriverErrorLogWatcherTest
         assertFalse(new File(SampleClassScoped.DIRECTORY).exists());
     }
 
+    @Test
+    void shouldCheckEachTestAndTheClassTearDownOnAnInstanceFieldOfAPerClassTest()
+    {
+        final SampleRun run = SampleRun.of(SamplePerClass.class);
+
+        assertTrue(run.failure("first()").getMessage().contains(TERM_LENGTH_ERROR), run.toString());
+        assertEquals(TestExecutionResult.Status.SUCCESSFUL, run.status("second()"), run.toString());
+        assertTrue(run.failure("third()").getMessage().contains(TERM_LENGTH_ERROR), run.toString());
+        final Throwable classFailure = run.failure("SamplePerClass");
+        assertTrue(classFailure.getMessage().contains("mtuLength=3"), classFailure.getMessage());
+        assertFalse(new File(SamplePerClass.DIRECTORY).exists());
+    }
+
     private void start()
     {
         driver = TestDrivers.launch(directory);
@@ -321,6 +335,59 @@ class DriverErrorLogWatcherTest
         void third()
         {
             WATCHER.allow(IllegalStateException.class);
+            TestDrivers.provokeDriverError(aeron);
+        }
+    }
+
+    /**
+     * Run by {@link #shouldCheckEachTestAndTheClassTearDownOnAnInstanceFieldOfAPerClassTest}: as
+     * {@link SampleClassScoped}, with one test instance for the class and the watcher on an instance field.
+     */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class SamplePerClass
+    {
+        static final String DIRECTORY = TestDrivers.newDirectory();
+
+        @RegisterExtension
+        final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+
+        private MediaDriver driver;
+        private Aeron aeron;
+
+        @BeforeAll
+        void startDriver()
+        {
+            driver = TestDrivers.launch(DIRECTORY);
+            watcher.watch(DIRECTORY);
+            aeron = TestDrivers.connect(driver);
+        }
+
+        @AfterAll
+        void stopDriver()
+        {
+            TestDrivers.provokeOtherDriverError(aeron);
+            CloseHelper.closeAll(aeron, driver);
+        }
+
+        @Test
+        @Order(1)
+        void first()
+        {
+            TestDrivers.provokeDriverError(aeron);
+        }
+
+        @Test
+        @Order(2)
+        void second()
+        {
+            aeron.addSubscription("aeron:ipc", 7).close();
+        }
+
+        @Test
+        @Order(3)
+        void third()
+        {
             TestDrivers.provokeDriverError(aeron);
         }
     }
