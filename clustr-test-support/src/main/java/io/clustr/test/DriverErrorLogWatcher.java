@@ -48,11 +48,30 @@ import java.util.function.Predicate;
  * test only if the driver observes it again.
  * <p>
  * <b>Scope.</b> On an instance field (one test instance per method, JUnit's default) every directory is released
- * after each test. On a {@code static} field, directories watched in {@code @BeforeAll} stay watched for the whole
- * class: each test fails on the errors logged during it, and the errors logged after the last test (during
+ * after each test. On a {@code static} field, or any field of a {@code @TestInstance(PER_CLASS)} class, directories
+ * watched in {@code @BeforeAll} stay watched for the whole class: each test fails on the errors logged during it, and the errors logged after the last test (during
  * {@code @AfterAll}, when the cluster closes) fail the class.
  * <p>
  * Not thread safe: use it from the test thread.
+ * <pre>
+ * &#64;InterruptAfter(60)
+ * class SomeSystemTest
+ * {
+ *     &#64;RegisterExtension
+ *     final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+ *
+ *     &#64;Test
+ *     void shouldDoSomething()
+ *     {
+ *         try (Master master = Master.create(Options.aeronDirectory(dir)))
+ *         {
+ *             watcher.watch(dir); // as soon as the driver runs
+ *             watcher.allow(ControlProtocolException.class); // only where the test provokes one on purpose
+ *             // ...
+ *         }
+ *     } // checked after the test, although the driver deleted dir when the master closed
+ * }
+ * </pre>
  */
 public final class DriverErrorLogWatcher implements BeforeAllCallback, AfterEachCallback, AfterAllCallback
 {

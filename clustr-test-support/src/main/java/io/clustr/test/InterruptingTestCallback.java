@@ -49,6 +49,7 @@ public final class InterruptingTestCallback implements BeforeAllCallback, Before
     @Override
     public void beforeAll(final ExtensionContext context)
     {
+        disarm();
         classTimeout = AnnotationSupport.findAnnotation(context.getTestClass(), InterruptAfter.class).orElse(null);
         arm(classTimeout, "class set-up of " + context.getDisplayName());
     }
