@@ -2,6 +2,7 @@ package io.clustr.system;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.aeron.exceptions.RegistrationException;
 import io.clustr.Channel;
 import io.clustr.ClustrCounters;
 import io.clustr.Configuration;
@@ -26,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import static io.clustr.system.ClusterFixture.worker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -132,6 +134,18 @@ class RobustnessSystemTest
         assertEquals("private|" + web.id() + "|0||after-throw", cluster.await((m) -> m.endsWith("|after-throw")));
         Tests.awaitValue(() -> ClustrCounters.read(aeron.countersReader(), ClustrCounters.ERRORS_TYPE_ID, web.id()),
             errorsBefore + 1, ClusterFixture.TIMEOUT, "errors counter of worker " + web.id());
+    }
+
+    @Test
+    void shouldHaveTheClusterDriverWatchedForErrors()
+    {
+        WATCHER.check();
+        assertEquals(List.of(new java.io.File(cluster.aeronDir).getAbsolutePath()), WATCHER.watchedDirectories());
+
+        // a client asks the cluster's driver for a publication on an invalid channel: the driver logs an error
+        assertThrows(RegistrationException.class, () -> aeron.addPublication("aeron:ipc?term-length=3", 1));
+        final AssertionError error = assertThrows(AssertionError.class, WATCHER::check);
+        assertTrue(error.getMessage().contains("Term length less than min length"), error.getMessage());
     }
 
     private long malformed(final long nodeId)
