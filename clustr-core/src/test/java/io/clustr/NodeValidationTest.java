@@ -3,9 +3,12 @@ package io.clustr;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.ConfigurationException;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.InterruptAfter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.util.UUID;
@@ -19,10 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bad input gets a clear exception naming the problem. Runs a master in this JVM on its own embedded driver.
+ * Bad input gets a clear exception naming the problem. Runs a master in this JVM on its own embedded driver, whose
+ * error log must stay empty.
  */
+@InterruptAfter(30)
 class NodeValidationTest
 {
+    @RegisterExtension
+    final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+
     private final String dir = new File("/dev/shm", "clustr-unit-" + UUID.randomUUID()).getPath();
     private Master master;
 
@@ -30,6 +38,7 @@ class NodeValidationTest
     void startMaster()
     {
         master = Master.create(aeronDirectory(dir));
+        watcher.watch(dir);
     }
 
     @AfterEach
@@ -131,6 +140,7 @@ class NodeValidationTest
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)))
         {
+            watcher.watch(bareDir);
             final Worker.Context ctx = new Worker.Context()
                 .group("web")
                 .aeronDirectoryName(driver.aeronDirectoryName())

@@ -5,6 +5,8 @@ import io.clustr.MasterOption;
 import io.clustr.Options;
 import io.clustr.WorkerHandle;
 import io.clustr.spawn.Spec;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.Tests;
 
 import java.io.File;
 import java.time.Duration;
@@ -16,16 +18,16 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A master in the test JVM on its own embedded driver (a fresh directory under /dev/shm), collecting what workers
- * report on its private stream, and spawning {@link TestWorker}s as separate JVMs. {@link #close()} stops every
- * worker and checks the driver directory is gone.
+ * report on its private stream, and spawning {@link TestWorker}s as separate JVMs. The driver's directory is
+ * watched by the test's {@link DriverErrorLogWatcher} from the moment the master runs, so the test fails on any
+ * error the driver logs, during close included. {@link #close()} stops every worker and checks the driver
+ * directory is gone.
  */
 final class ClusterFixture implements AutoCloseable
 {
@@ -37,12 +39,19 @@ final class ClusterFixture implements AutoCloseable
     final BlockingQueue<byte[]> binaryInbox = new LinkedBlockingQueue<>();
     final Set<Long> ready = ConcurrentHashMap.newKeySet();
 
-    ClusterFixture(final MasterOption... options)
+    /**
+     * Start the master and hand its driver directory to the watcher.
+     *
+     * @param watcher the test's watcher, registered with {@code @RegisterExtension}.
+     * @param options options added to the fixture's directory and kill grace.
+     */
+    ClusterFixture(final DriverErrorLogWatcher watcher, final MasterOption... options)
     {
         final List<MasterOption> all = new ArrayList<>(List.of(
             Options.aeronDirectory(aeronDir), Options.killGrace(Duration.ofSeconds(3))));
         all.addAll(Arrays.asList(options));
         master = Master.create(all.toArray(new MasterOption[0]));
+        watcher.watch(aeronDir);
         master.onPrivate((msg) ->
         {
             if (msg.length() > 0 && 0 == msg.buffer().getByte(msg.offset()))
@@ -65,63 +74,42 @@ final class ClusterFixture implements AutoCloseable
     List<WorkerHandle> spawnReady(final Spec... specs)
     {
         final List<WorkerHandle> workers = master.spawn(List.of(specs));
-        final long deadlineNs = System.nanoTime() + TIMEOUT.toNanos();
         for (final WorkerHandle worker : workers)
         {
-            while (!ready.contains(worker.id()))
-            {
-                if (System.nanoTime() > deadlineNs)
-                {
-                    fail("worker " + worker + " did not confirm ready within " + TIMEOUT);
-                }
-                sleep(5);
-            }
+            awaitReady(worker.id());
         }
 
         return workers;
     }
 
+    /**
+     * Wait until the worker with this id (spawned by anyone) confirmed "ready" to the master.
+     */
+    void awaitReady(final long workerId)
+    {
+        Tests.await(() -> ready.contains(workerId), TIMEOUT, () -> "worker " + workerId + " confirmed ready");
+    }
+
+    /**
+     * Take reports until one matches, and return it; the ones before it are dropped.
+     */
     String await(final Predicate<String> predicate)
     {
         final long deadlineNs = System.nanoTime() + TIMEOUT.toNanos();
-        try
+        while (true)
         {
-            while (true)
+            final String message = Tests.poll(inbox, Duration.ofNanos(Math.max(0, deadlineNs - System.nanoTime())),
+                () -> "a matching report; left in inbox: " + inbox);
+            if (predicate.test(message))
             {
-                final String message = inbox.poll(deadlineNs - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (null == message)
-                {
-                    fail("no matching report within " + TIMEOUT + "; left in inbox: " + inbox);
-                }
-                if (predicate.test(message))
-                {
-                    return message;
-                }
+                return message;
             }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(ex);
         }
     }
 
     byte[] awaitBinary()
     {
-        try
-        {
-            final byte[] bytes = binaryInbox.poll(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
-            if (null == bytes)
-            {
-                fail("no binary echo within " + TIMEOUT);
-            }
-            return bytes;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(ex);
-        }
+        return Tests.poll(binaryInbox, TIMEOUT, () -> "a binary echo");
     }
 
     /**
@@ -143,19 +131,6 @@ final class ClusterFixture implements AutoCloseable
         }
 
         return taken;
-    }
-
-    static void sleep(final long millis)
-    {
-        try
-        {
-            Thread.sleep(millis);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(ex);
-        }
     }
 
     public void close()

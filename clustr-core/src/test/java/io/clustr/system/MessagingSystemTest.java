@@ -2,12 +2,17 @@ package io.clustr.system;
 
 import io.clustr.Channel;
 import io.clustr.WorkerHandle;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.InterruptAfter;
+import io.clustr.test.Tests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -19,8 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A master in this JVM and three worker JVMs (two of group "web", one of group "cache") on one media driver.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@InterruptAfter(60)
 class MessagingSystemTest
 {
+    @RegisterExtension
+    static final DriverErrorLogWatcher WATCHER = new DriverErrorLogWatcher();
+
+    private final AtomicInteger sentinels = new AtomicInteger();
     private final AtomicInteger readyFired = new AtomicInteger();
     private final AtomicInteger freshReadyRounds = new AtomicInteger();
     private ClusterFixture cluster;
@@ -31,7 +41,7 @@ class MessagingSystemTest
     @BeforeAll
     void startCluster()
     {
-        cluster = new ClusterFixture();
+        cluster = new ClusterFixture(WATCHER);
         cluster.master.onConfirmation(3, "ready", readyFired::incrementAndGet);
         final List<WorkerHandle> workers = cluster.spawnReady(worker("web"), worker("web"), worker("cache"));
         web1 = workers.get(0);
@@ -43,8 +53,7 @@ class MessagingSystemTest
     @Test
     void shouldFireReadyExactlyOnceForThreeWorkers()
     {
-        ClusterFixture.sleep(100);
-        assertTrue(readyFired.get() >= 1);
+        awaitConfirmationSentinel(web1, web2, cache);
         assertEquals(1, readyFired.get() - freshReadyRounds.get(), "3 ready confirmations fired once");
     }
 
@@ -165,26 +174,37 @@ class MessagingSystemTest
         {
             cluster.master.publish(Channel.worker(cache.id()), "confirm:done");
         }
-        awaitValue(doneFired, 3);
+        awaitConfirmationSentinel(web1, web2, cache);
+        assertEquals(3, doneFired.get(), "n=2 fires 3 times for 6 confirmations");
         assertEquals(0, goFired.get(), "other ids never count; 2 go (duplicates from one worker) is below 3");
 
         cluster.master.publish(Channel.worker(web2.id()), "confirm:go");
-        awaitValue(goFired, 1);
-        ClusterFixture.sleep(200);
+        awaitConfirmationSentinel(web1, web2, cache);
         assertEquals(1, goFired.get());
-        assertEquals(3, doneFired.get(), "n=2 fires 3 times for 6 confirmations");
+        assertEquals(3, doneFired.get());
+    }
+
+    /**
+     * Have each worker confirm a fresh id and wait until the master has counted all of them. Each worker sends its
+     * confirmations in order, so every confirmation it sent before (including those it was told to send earlier on
+     * its private stream) has been counted by then.
+     */
+    private void awaitConfirmationSentinel(final WorkerHandle... workers)
+    {
+        final String id = "sentinel-" + sentinels.incrementAndGet();
+        final AtomicBoolean fired = new AtomicBoolean();
+        cluster.master.onConfirmation(workers.length, id, () -> fired.set(true));
+        for (final WorkerHandle w : workers)
+        {
+            cluster.master.publish(Channel.worker(w.id()), "confirm:" + id);
+        }
+        Tests.await(fired::get, ClusterFixture.TIMEOUT,
+            () -> workers.length + " confirmations of " + id + " from " + List.of(workers));
     }
 
     private static void awaitValue(final AtomicInteger value, final int expected)
     {
-        final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
-        while (value.get() < expected)
-        {
-            if (System.nanoTime() > deadlineNs)
-            {
-                throw new AssertionError("expected " + expected + " but was " + value.get());
-            }
-            ClusterFixture.sleep(5);
-        }
+        Tests.await(() -> value.get() >= expected, ClusterFixture.TIMEOUT,
+            () -> "expected " + expected + " but was " + value.get());
     }
 }

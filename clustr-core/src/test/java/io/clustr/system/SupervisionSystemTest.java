@@ -8,16 +8,19 @@ import io.clustr.spawn.ChildState;
 import io.clustr.spawn.CpuSet;
 import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.RespawnPolicy;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.InterruptAfter;
+import io.clustr.test.Tests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,15 +44,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Spawning, pinning, kill, respawn and supervision through real worker JVMs and commands.
  */
+@InterruptAfter(60)
 class SupervisionSystemTest
 {
+    @RegisterExtension
+    final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+
     private ClusterFixture cluster;
     private final Events events = new Events();
 
     @BeforeEach
     void startCluster()
     {
-        cluster = new ClusterFixture();
+        cluster = new ClusterFixture(watcher);
         cluster.master.onLifecycle(events);
     }
 
@@ -72,8 +79,9 @@ class SupervisionSystemTest
         view.forEach((w) -> assertEquals(ChildState.ONLINE, w.state(), w.toString()));
         assertEquals(workers.stream().map(WorkerHandle::id).sorted().collect(Collectors.toList()),
             view.stream().map(WorkerInfo::id).collect(Collectors.toList()));
-        assertEquals(4, events.count("fork"));
-        assertEquals(4, events.count("online"));
+        events.await("online", 4);
+        assertEquals(4, events.count("fork"), events.all().toString());
+        assertEquals(4, events.count("online"), events.all().toString());
     }
 
     @Test
@@ -101,14 +109,18 @@ class SupervisionSystemTest
             spec(TestWorker.class.getName(), args("web", "ready"), respawn(RespawnPolicy.never())),
             worker("web"));
         final WorkerHandle victim = workers.get(0);
+        final WorkerHandle sentinel = workers.get(1);
 
         final ExitStatus status = cluster.master.killWorker(victim.id(), 42).get(30, TimeUnit.SECONDS);
         assertEquals(42, status.code());
         assertEquals(0, status.signal());
         assertEquals(42, victim.onExit().get(10, TimeUnit.SECONDS).code());
 
-        ClusterFixture.sleep(300);
-        assertEquals(List.of("exit " + victim.id() + " 42 false"), events.matching("exit"));
+        // the sentinel's exit is reported after any other exit event of the victim would have been
+        assertEquals(0, cluster.master.killWorker(sentinel.id(), 0).get(30, TimeUnit.SECONDS).code());
+        events.awaitEvent("exit " + sentinel.id() + " ");
+        assertEquals(List.of("exit " + victim.id() + " 42 false", "exit " + sentinel.id() + " 0 false"),
+            events.matching("exit"));
         assertFalse(cluster.master.workers().stream().anyMatch((w) -> w.id() == victim.id()));
 
         final ClustrException again = assertThrows(ClustrException.class,
@@ -117,7 +129,7 @@ class SupervisionSystemTest
     }
 
     @Test
-    void shouldLetAWorkerKillAnotherWorker()
+    void shouldLetAWorkerKillAnotherWorker() throws Exception
     {
         final List<WorkerHandle> workers = cluster.spawnReady(worker("web"), worker("cache"));
         final WorkerHandle killer = workers.get(0);
@@ -126,11 +138,16 @@ class SupervisionSystemTest
         cluster.master.publish(io.clustr.Channel.worker(killer.id()), "kill:" + victim.id() + ":0");
         assertEquals("killed|" + killer.id() + "|" + victim.id() + "|0",
             cluster.await((m) -> m.startsWith("killed|") || m.startsWith("kill-failed|")));
-        assertEquals(List.of("exit " + victim.id() + " 0 false"), events.matching("exit"));
 
         cluster.master.publish(io.clustr.Channel.worker(killer.id()), "kill:999999:0");
         final String failure = cluster.await((m) -> m.startsWith("kill-failed|"));
         assertTrue(failure.contains("unknown worker id 999999"), failure);
+
+        // the killer's own exit is the sentinel: the victim exited once, and nobody else did
+        assertEquals(0, cluster.master.killWorker(killer.id(), 0).get(30, TimeUnit.SECONDS).code());
+        events.awaitEvent("exit " + killer.id() + " ");
+        assertEquals(List.of("exit " + victim.id() + " 0 false", "exit " + killer.id() + " 0 false"),
+            events.matching("exit"));
     }
 
     @Test
@@ -154,8 +171,12 @@ class SupervisionSystemTest
         assertEquals("web", cluster.master.workers().stream().filter((w) -> w.id() == replacement.id())
             .findFirst().orElseThrow().group());
 
-        ClusterFixture.sleep(500);
-        assertEquals(3, events.count("fork"), "two first forks and one respawn: " + events.all());
+        // a respawn of the clean worker, or a second one of the failing worker, would fork before this sentinel
+        final WorkerHandle sentinel = cluster.spawnReady(worker("sentinel")).get(0);
+        events.awaitEvent("fork " + sentinel.id());
+        final List<String> forks = events.matching("fork");
+        assertEquals(4, forks.size(), "two first forks, one respawn and the sentinel: " + events.all());
+        assertEquals("fork " + sentinel.id(), forks.get(3), events.all().toString());
         assertTrue(events.matching("exit").contains("exit " + failing.id() + " 1 true"), events.all().toString());
         assertTrue(events.matching("exit").contains("exit " + clean.id() + " 0 false"), events.all().toString());
     }
@@ -227,8 +248,8 @@ class SupervisionSystemTest
         assertEquals(1, status.code());
         assertTrue(status.reason().contains("Could not find or load main class com.acme.NoSuchWorker"),
             status.reason());
-        ClusterFixture.sleep(200);
-        assertTrue(events.reasons().stream().anyMatch((r) -> r.contains("com.acme.NoSuchWorker")));
+        Tests.await(() -> events.reasons().stream().anyMatch((r) -> r.contains("com.acme.NoSuchWorker")),
+            ClusterFixture.TIMEOUT, () -> "an exit event naming com.acme.NoSuchWorker: " + events.reasons());
     }
 
     @Test
@@ -239,21 +260,15 @@ class SupervisionSystemTest
         try
         {
             final List<Long> pids = readPids(master);
+            watcher.watch(dir);
             assertEquals(4, pids.size(), pids.toString());
             pids.forEach((pid) -> assertTrue(ProcessHandle.of(pid).isPresent(), "running: " + pid));
 
             master.destroyForcibly();
             assertTrue(master.waitFor(10, TimeUnit.SECONDS));
 
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            List<Long> alive = pids;
-            while (!alive.isEmpty() && System.nanoTime() < deadlineNs)
-            {
-                ClusterFixture.sleep(50);
-                alive = pids.stream().filter((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
-                    .orElse(false)).collect(Collectors.toList());
-            }
-            assertEquals(Collections.emptyList(), alive, "workers alive 5 s after the master was SIGKILLed");
+            Tests.await(() -> alive(pids).isEmpty(), Duration.ofSeconds(5),
+                () -> "workers " + alive(pids) + " still alive 5 s after the master was SIGKILLed");
         }
         finally
         {
@@ -271,6 +286,7 @@ class SupervisionSystemTest
         try
         {
             final List<Long> pids = readPids(master);
+            watcher.watch(dir);
 
             try (io.clustr.Worker byHand = io.clustr.Worker.create(
                 io.clustr.Options.group("ops"), io.clustr.Options.aeronDirectory(dir)))
@@ -283,14 +299,8 @@ class SupervisionSystemTest
                 assertEquals(7, master.exitValue());
             }
 
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (pids.stream().anyMatch((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) &&
-                System.nanoTime() < deadlineNs)
-            {
-                ClusterFixture.sleep(50);
-            }
-            pids.forEach((pid) -> assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
-                "child " + pid + " outlived the killed master"));
+            Tests.await(() -> alive(pids).isEmpty(), Duration.ofSeconds(5),
+                () -> "children " + alive(pids) + " outlived the killed master");
             assertFalse(Files.exists(Path.of(dir)), "a master that exits cleanly deletes its driver directory");
         }
         finally
@@ -310,12 +320,7 @@ class SupervisionSystemTest
         final long childId = Long.parseLong(spawned[2]);
         final long childPid = Long.parseLong(spawned[3]);
 
-        final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
-        while (!cluster.ready.contains(childId))
-        {
-            assertTrue(System.nanoTime() < deadlineNs, "grandchild confirmed ready to the master");
-            ClusterFixture.sleep(5);
-        }
+        cluster.awaitReady(childId);
         final WorkerInfo child = cluster.master.workers().stream().filter((w) -> w.id() == childId).findFirst()
             .orElseThrow();
         assertEquals(parent.id(), child.parentId());
@@ -327,12 +332,8 @@ class SupervisionSystemTest
 
         // the middle worker dies without warning: its child must not outlive it
         ProcessHandle.of(parent.pid()).orElseThrow().destroyForcibly();
-        final long goneDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false))
-        {
-            assertTrue(System.nanoTime() < goneDeadlineNs, "grandchild " + childPid + " outlived its parent");
-            ClusterFixture.sleep(20);
-        }
+        Tests.await(() -> alive(List.of(childPid)).isEmpty(), Duration.ofSeconds(5),
+            () -> "grandchild " + childPid + " outlived its parent");
         assertEquals(9, parent.onExit().get(10, TimeUnit.SECONDS).signal());
     }
 
@@ -346,6 +347,7 @@ class SupervisionSystemTest
         try
         {
             assertTrue(readLine(driver, "clustr media driver running").contains(dir));
+            watcher.watch(dir);
             try (io.clustr.Master master = io.clustr.Master.create(
                 io.clustr.Options.aeronDirectory(dir), io.clustr.Options.embeddedDriver(false)))
             {
@@ -372,6 +374,12 @@ class SupervisionSystemTest
             driver.waitFor(10, TimeUnit.SECONDS);
             deleteRecursively(Path.of(dir));
         }
+    }
+
+    private static List<Long> alive(final List<Long> pids)
+    {
+        return pids.stream().filter((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+            .collect(Collectors.toList());
     }
 
     private static List<String> threadAffinities(final long pid) throws IOException
@@ -540,35 +548,24 @@ class SupervisionSystemTest
 
         void await(final String kind, final int count)
         {
-            final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
-            while (count(kind) < count)
-            {
-                if (System.nanoTime() > deadlineNs)
-                {
-                    throw new AssertionError("expected " + count + " " + kind + " events: " + all());
-                }
-                ClusterFixture.sleep(10);
-            }
+            Tests.await(() -> count(kind) >= count, ClusterFixture.TIMEOUT,
+                () -> count + " " + kind + " events: " + all());
+        }
+
+        /**
+         * Wait for an event that starts with {@code prefix}, e.g. {@code "exit 7 "}.
+         */
+        void awaitEvent(final String prefix)
+        {
+            Tests.await(() -> all().stream().anyMatch((e) -> e.startsWith(prefix)), ClusterFixture.TIMEOUT,
+                () -> "an event '" + prefix + "...': " + all());
         }
 
         WorkerHandle awaitOnline(final java.util.function.Predicate<WorkerHandle> predicate)
         {
-            final long deadlineNs = System.nanoTime() + ClusterFixture.TIMEOUT.toNanos();
-            while (true)
-            {
-                for (final WorkerHandle worker : online)
-                {
-                    if (predicate.test(worker))
-                    {
-                        return worker;
-                    }
-                }
-                if (System.nanoTime() > deadlineNs)
-                {
-                    throw new AssertionError("no matching online event: " + all());
-                }
-                ClusterFixture.sleep(10);
-            }
+            Tests.await(() -> online.stream().anyMatch(predicate), ClusterFixture.TIMEOUT,
+                () -> "a matching online event: " + all());
+            return online.stream().filter(predicate).findFirst().orElseThrow();
         }
     }
 }

@@ -2,9 +2,11 @@ package io.clustr.driver;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.InterruptAfter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -18,9 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(30)
+@InterruptAfter(30)
 class DriverProfilesTest
 {
+    @RegisterExtension
+    final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+
     private final Properties saved = (Properties)System.getProperties().clone();
 
     @AfterEach
@@ -76,6 +81,7 @@ class DriverProfilesTest
         final MediaDriver.Context ctx = DriverProfiles.context(DriverProfiles.SHARED).aeronDirectoryName(dir);
         try (MediaDriver driver = MediaDriver.launchEmbedded(ctx))
         {
+            watcher.watch(driver.aeronDirectoryName());
             assertEquals(ThreadingMode.SHARED, driver.context().threadingMode());
             assertEquals(4 * 1024 * 1024, driver.context().ipcTermBufferLength());
             assertTrue(new File(dir).exists());
