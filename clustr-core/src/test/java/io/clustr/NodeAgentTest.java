@@ -5,12 +5,15 @@ import io.aeron.RethrowingErrorHandler;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.clustr.spawn.ExitStatus;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.InterruptAfter;
+import io.clustr.test.Tests;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -33,9 +36,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The agent's join, membership, kill and confirmation logic, run deterministically in one JVM: the media driver,
  * the master and the workers are all driven from the test thread through their invokers (no thread of their own).
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@InterruptAfter(30)
 class NodeAgentTest
 {
+    @RegisterExtension
+    final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+
     private static final int TERM_LENGTH = 64 * 1024;
     private static final long CONDITION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -56,6 +62,7 @@ class NodeAgentTest
             .dirDeleteOnShutdown(true)
             .ipcTermBufferLength(TERM_LENGTH));
         driverInvoker = driver.sharedAgentInvoker();
+        watcher.watch(dir);
     }
 
     @AfterEach
@@ -242,6 +249,7 @@ class NodeAgentTest
             {
                 fail("timed out waiting for: " + what);
             }
+            Tests.checkInterrupt(what);
             driverInvoker.invoke();
             for (final Node node : nodes)
             {

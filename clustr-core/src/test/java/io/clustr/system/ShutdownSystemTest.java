@@ -7,9 +7,11 @@ import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.RespawnPolicy;
 import io.clustr.spawn.SpawnOption;
 import io.clustr.spawn.Spec;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.InterruptAfter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,9 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Aeron client closes, so the JVM never writes into or reads from an unmapped log (no SIGSEGV, no hs_err file), and
  * it exits with 143 (128 + SIGTERM), as every JVM ended by SIGTERM does; also when a handler is slow.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@InterruptAfter(240)
 class ShutdownSystemTest
 {
+    @RegisterExtension
+    final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+
     private static final int ROUNDS = 20;
     private static final long STEP_TIMEOUT_S = 30;
 
@@ -68,6 +73,7 @@ class ShutdownSystemTest
         crashDir = Files.createTempDirectory("clustr-hs-err");
         master = Master.create(Options.aeronDirectory(aeronDir), Options.killGrace(Duration.ofSeconds(3)));
         master.onPrivate((msg) -> inbox.add(msg.text()));
+        watcher.watch(aeronDir);
 
         for (int round = 0; round < ROUNDS; round++)
         {

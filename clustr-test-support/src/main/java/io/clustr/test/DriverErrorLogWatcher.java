@@ -49,8 +49,8 @@ import java.util.function.Predicate;
  * <p>
  * <b>Scope.</b> On an instance field (one test instance per method, JUnit's default) every directory is released
  * after each test. On a {@code static} field, or any field of a {@code @TestInstance(PER_CLASS)} class, directories
- * watched in {@code @BeforeAll} stay watched for the whole class: each test fails on the errors logged during it, and the errors logged after the last test (during
- * {@code @AfterAll}, when the cluster closes) fail the class.
+ * watched in {@code @BeforeAll} stay watched for the whole class: each test fails on the errors logged during it,
+ * and the errors logged after the last test (during {@code @AfterAll}, when the cluster closes) fail the class.
  * <p>
  * Not thread safe: use it from the test thread.
  * <pre>
