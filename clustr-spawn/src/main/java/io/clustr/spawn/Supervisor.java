@@ -935,21 +935,25 @@ public final class Supervisor implements AutoCloseable
          * ({@code -XX:SharedArchiveFile=<archive> -Xshare:auto}, see {@link Context#classDataArchive(boolean)}),
          * the one start-up change kept. Measured with {@code SpawnStartupMain} (clustr-spawn's test harness: a child
          * that connects to an embedded media driver, adds a publication and a subscription and prints "ready";
-         * spawn-to-ready of one child, of eight at once, VmRSS after 1 s idle; 7 interleaved rounds, medians; jars
-         * layout; the machine was shared, load average 8 to 15, so only the ratios count):
+         * spawn-to-ready of one child, of eight at once, VmRSS after 1 s idle; 7 interleaved rounds, medians; the
+         * children run from jars; a 2-core machine shared with other builds, so only the ratios count; details in
+         * docs/spawning.md):
          * <ul>
-         *     <li>without archive: one 435 ms, eight 3330 ms, 44 MiB;</li>
-         *     <li>with the archive: one 347 ms, eight 2340 ms, 36 MiB. CPU time of one start (user + sys of
-         *     {@code java} started directly, averages of three series of 5 or 6 runs): 390 ms without, 168 to
-         *     216 ms with it;</li>
-         *     <li>{@code -XX:TieredStopAtLevel=1} on top: one 248 ms, eight 2063 ms, 34 MiB, but it caps the JIT at
-         *     C1, slower code on the message path for the life of the worker: rejected;</li>
-         *     <li>{@code -XX:CompileThresholdScaling=3} on top: one 268 ms, eight 1645 ms, 34 MiB (140 ms of CPU per
-         *     start instead of 168): the JIT compiles the hot path three times later, a warm-up cost in every
-         *     worker: rejected as a default ({@link #JVM_ARGS_PROP_NAME} can add it);</li>
-         *     <li>{@code -Xss512k -XX:ReservedCodeCacheSize=32m -XX:CICompilerCount=2 -XX:MaxMetaspaceSize=64m}: one
-         *     312 ms, eight 2496 ms, 36 MiB, no gain (the JVM reserves those sizes, it does not touch them);
-         *     {@code -Xmn4m}: no change in resident memory: rejected.</li>
+         *     <li>without archive: one 286 ms, eight 2535 ms, 43 MiB (at load 8 to 15: 435 ms, 3330 ms, 44 MiB);</li>
+         *     <li>with the archive: one 194 ms, eight 1405 ms, 36 MiB (347 ms, 2340 ms, 36 MiB). CPU time of one
+         *     start (user + sys of {@code java} started directly, averages of three series of 5 or 6 runs): 390 ms
+         *     without, 168 to 216 ms with it;</li>
+         *     <li>{@code -XX:TieredStopAtLevel=1} on top: one 194 ms, eight 1315 ms, 34 MiB (248 ms, 2063 ms,
+         *     34 MiB), but it caps the JIT at C1, slower code on the message path for the life of the worker:
+         *     rejected;</li>
+         *     <li>at load 8 to 15, {@code -XX:CompileThresholdScaling=3} on top: one 268 ms, eight 1645 ms,
+         *     34 MiB (140 ms of CPU per start instead of 168): the JIT compiles the hot path three times later, a
+         *     warm-up cost in every worker: rejected as a default ({@link #JVM_ARGS_PROP_NAME} can add it);</li>
+         *     <li>at load 8 to 15, {@code -Xss512k -XX:ReservedCodeCacheSize=32m -XX:CICompilerCount=2
+         *     -XX:MaxMetaspaceSize=64m}: one 312 ms, eight 2496 ms, 36 MiB, no gain (the JVM reserves those sizes,
+         *     it does not touch them); {@code -Xmn4m}: no change in resident memory: rejected.</li>
+         *     <li>children run from class directories get a JDK-only archive: one 280 to 259 ms, eight 2537 to
+         *     2376 ms, 47 to 42 MiB.</li>
          * </ul>
          */
         public static final List<String> DEFAULT_JVM_ARGS = concat(
