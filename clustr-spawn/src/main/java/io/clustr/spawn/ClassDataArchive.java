@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * <p>
  * <b>How, without blocking spawn.</b> While no archive exists, the first JVM child of this process is launched with
  * {@code -XX:DumpLoadedClassList=<file>}: a real child is the best training run, and the flag costs it nothing. A
- * daemon thread ({@code clustr-cds}) waits until that child has exited or run for {@link #TRAINING_NS}, then runs
+ * daemon thread ({@code clustr-cds}) waits until that child has exited, or its class list has stopped growing for
+ * {@link #SETTLED_NS} (its start-up is over), or {@link #TRAINING_NS} has passed, then runs
  * {@code java -Xshare:dump -XX:SharedClassListFile=... -XX:SharedArchiveFile=<tmp>} at the lowest CPU priority
  * ({@code nice}; {@code setpriv --pdeathsig KILL} ends it with this process) and moves the result into place
  * atomically; children spawned from then on map it. Working files of processes that are gone are deleted before each
@@ -52,9 +53,21 @@ import java.util.regex.Pattern;
 final class ClassDataArchive
 {
     /**
-     * How long the training child runs before its class list is taken, if it does not exit first.
+     * Longest time the training child runs before its class list is taken, if it does not exit or settle first.
      */
-    static final long TRAINING_NS = TimeUnit.SECONDS.toNanos(3);
+    static final long TRAINING_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * The training child's class list is taken once it has not grown for this long: its start-up is over.
+     */
+    static final long SETTLED_NS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    /**
+     * How many archives a directory keeps (the newest): about 10 MB each.
+     */
+    static final int KEPT_ARCHIVES = 8;
+
+    private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * Longest time given to the dump before it is killed.
@@ -68,7 +81,7 @@ final class ClassDataArchive
     static final List<String> INHERITED_JVM_ENVIRONMENT =
         List.of("CLASSPATH", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
-    private static final Pattern WORK_FILE = Pattern.compile("[0-9a-f]{32}\\.(\\d+)\\.(classlist|lst|jsa\\.tmp)");
+    private static final Pattern WORK_FILE = Pattern.compile("[0-9a-f]{32}\\.(\\d+)\\.(classlist|lst|log|jsa\\.tmp)");
     private static final System.Logger LOGGER = System.getLogger(Supervisor.class.getName());
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -271,25 +284,18 @@ final class ClassDataArchive
 
     private void dump(final Process trainingChild, final Path classList)
     {
-        final Path listCopy = dir.resolve(key + "." + ProcessHandle.current().pid() + ".lst");
-        final Path tmp = dir.resolve(key + "." + ProcessHandle.current().pid() + ".jsa.tmp");
-        final Path log = dir.resolve(key + ".log");
+        final String pid = Long.toString(ProcessHandle.current().pid());
+        final Path listCopy = dir.resolve(key + "." + pid + ".lst");
+        final Path tmp = dir.resolve(key + "." + pid + ".jsa.tmp");
+        final Path log = dir.resolve(key + "." + pid + ".log");
         try
         {
-            trainingChild.onExit().get(TRAINING_NS, TimeUnit.NANOSECONDS);
-        }
-        catch (final java.util.concurrent.TimeoutException ignore)
-        {
-            // still running: take the classes it has loaded so far
+            awaitTraining(trainingChild, classList);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
             return;
-        }
-        catch (final java.util.concurrent.ExecutionException ex)
-        {
-            // cannot happen: onExit never completes exceptionally
         }
 
         try
@@ -344,12 +350,14 @@ final class ClassDataArchive
             }
             else if (0 != dump.exitValue() || !Files.isRegularFile(tmp))
             {
-                failed("the dump exited with " + dump.exitValue() + " (see " + log + ")");
+                final Path kept = dir.resolve(key + ".log");
+                Files.move(log, kept, StandardCopyOption.REPLACE_EXISTING);
+                failed("the dump exited with " + dump.exitValue() + " (see " + kept + ")");
             }
             else
             {
                 moveIntoPlace(tmp);
-                Files.deleteIfExists(log);
+                pruneArchives(dir, KEPT_ARCHIVES);
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -365,6 +373,51 @@ final class ClassDataArchive
             deleteQuietly(classList);
             deleteQuietly(listCopy);
             deleteQuietly(tmp);
+            deleteQuietly(log);
+        }
+    }
+
+    /**
+     * Wait until the training child has loaded its start-up classes: it has exited, or its class list has not grown
+     * for {@link #SETTLED_NS}, or {@link #TRAINING_NS} has passed.
+     */
+    private static void awaitTraining(final Process trainingChild, final Path classList) throws InterruptedException
+    {
+        final long startNs = System.nanoTime();
+        long lastSize = -1;
+        long lastChangeNs = startNs;
+        while (trainingChild.isAlive())
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - startNs >= TRAINING_NS)
+            {
+                return;
+            }
+
+            final long size = sizeOf(classList);
+            if (size != lastSize)
+            {
+                lastSize = size;
+                lastChangeNs = nowNs;
+            }
+            else if (size > 0 && nowNs - lastChangeNs >= SETTLED_NS)
+            {
+                return;
+            }
+
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(POLL_NS));
+        }
+    }
+
+    private static long sizeOf(final Path file)
+    {
+        try
+        {
+            return Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return -1;
         }
     }
 
@@ -450,6 +503,48 @@ final class ClassDataArchive
         catch (final IOException | RuntimeException ignore)
         {
             // leftovers stay until the next dump
+        }
+    }
+
+    /**
+     * Keep the {@code keep} newest archives of the directory and delete the others, with their {@code .failed}
+     * markers: every rebuilt jar makes a new archive, and old ones would pile up. A JVM that has mapped a deleted
+     * archive keeps it.
+     *
+     * @param dir  the archive directory.
+     * @param keep how many archives to keep.
+     */
+    static void pruneArchives(final Path dir, final int keep)
+    {
+        final List<Path> archives = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jsa"))
+        {
+            for (final Path file : files)
+            {
+                archives.add(file);
+            }
+
+            archives.sort((a, b) -> Long.compare(modifiedMs(b), modifiedMs(a)));
+            for (int i = keep; i < archives.size(); i++)
+            {
+                deleteQuietly(archives.get(i));
+            }
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // old archives stay until the next dump
+        }
+    }
+
+    private static long modifiedMs(final Path file)
+    {
+        try
+        {
+            return Files.getLastModifiedTime(file).toMillis();
+        }
+        catch (final IOException ex)
+        {
+            return 0;
         }
     }
 

@@ -145,12 +145,33 @@ class ClassDataArchiveTest
         final Path mine = file(key + "." + me + ".jsa.tmp", "x");
         final Path stale = file(key + "." + gone + ".jsa.tmp", "x");
         final Path staleList = file(key + "." + gone + ".classlist", "x");
+        final Path staleLog = file(key + "." + gone + ".log", "x");
         final Path archive = file(key + ".jsa", "x");
 
         ClassDataArchive.removeLeftovers(tmp);
 
         assertTrue(Files.exists(mine) && Files.exists(archive));
-        assertFalse(Files.exists(stale) || Files.exists(staleList));
+        assertFalse(Files.exists(stale) || Files.exists(staleList) || Files.exists(staleLog));
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestArchives() throws IOException
+    {
+        final List<Path> archives = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            final Path archive = file("archive" + i + ".jsa", "x");
+            Files.setLastModifiedTime(archive, FileTime.fromMillis(1_000_000L * (i + 1)));
+            archives.add(archive);
+        }
+        final Path other = file("notes.txt", "x");
+
+        ClassDataArchive.pruneArchives(tmp, 2);
+
+        assertEquals(List.of(false, false, false, true, true), List.of(
+            Files.exists(archives.get(0)), Files.exists(archives.get(1)), Files.exists(archives.get(2)),
+            Files.exists(archives.get(3)), Files.exists(archives.get(4))));
+        assertTrue(Files.exists(other));
     }
 
     private static long deadPid() throws IOException
