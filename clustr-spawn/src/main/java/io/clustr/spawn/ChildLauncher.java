@@ -30,13 +30,15 @@ final class ChildLauncher implements ProcessLauncher
     private final long parentId;
     private final PrintStream out;
     private final PrintStream err;
+    private final ClassDataArchive classDataArchive;
 
     /**
      * A launcher for the children of one supervisor.
      *
-     * @param ctx the concluded context.
+     * @param ctx              the concluded context.
+     * @param classDataArchive the class-data archive of the JVM children.
      */
-    ChildLauncher(final Supervisor.Context ctx)
+    ChildLauncher(final Supervisor.Context ctx, final ClassDataArchive classDataArchive)
     {
         this.javaExecutable = LaunchCommand.javaExecutable(ctx.javaHome());
         this.classPath = ctx.classPath();
@@ -48,6 +50,7 @@ final class ChildLauncher implements ProcessLauncher
         this.parentId = ctx.parentId();
         this.out = ctx.out();
         this.err = ctx.err();
+        this.classDataArchive = classDataArchive;
 
         if (ctx.parentDeathSignal() && null == setprivPath && SETPRIV_WARNED.compareAndSet(false, true))
         {
@@ -120,8 +123,9 @@ final class ChildLauncher implements ProcessLauncher
                 "clustr: taskset (util-linux) not found on the PATH: children with cpu(...) run unpinned");
         }
 
-        final ProcessBuilder builder = new ProcessBuilder(
-            LaunchCommand.build(spec, javaExecutable, classPath, defaultJvmArgs, setprivPath, tasksetPath));
+        final JvmStartup startup = spec.isCommand() ? JvmStartup.NONE : classDataArchive.flags();
+        final ProcessBuilder builder = new ProcessBuilder(LaunchCommand.build(
+            spec, javaExecutable, classPath, startup.withDefaults(defaultJvmArgs), setprivPath, tasksetPath));
         environment(builder.environment(), spec, id, restarts);
 
         final Optional<Path> dir = spec.output().directory();
@@ -144,6 +148,7 @@ final class ChildLauncher implements ProcessLauncher
             throw new UncheckedIOException("cannot start " + spec.name() + " (" + spec + "): " + ex.getMessage(), ex);
         }
 
+        startup.onStarted(process);
         closeQuietly(process);
         if (dir.isPresent())
         {

@@ -211,7 +211,9 @@ final class SupervisorConductor
     // ---- the conductor's thread ---------------------------------------------------------------------------------
 
     /**
-     * One duty cycle: run the queued commands, then act on the deadlines that have passed.
+     * One duty cycle: run the queued commands, then act on the deadlines that have passed. The clock is read again
+     * before each command, so that a grace counts from after the call that asked for it, even when the thread was
+     * descheduled between reading {@code nowNs} and taking the command.
      *
      * @param nowNs the time now.
      * @return the amount of work done, 0 when idle.
@@ -223,6 +225,7 @@ final class SupervisorConductor
         Runnable command;
         while (work < COMMAND_LIMIT && null != (command = commands.poll()))
         {
+            this.nowNs = Math.max(this.nowNs, nanoClock.getAsLong());
             runSafely(command);
             work++;
         }

@@ -114,6 +114,17 @@ class SupervisorContextTest
     }
 
     @Test
+    void shouldAcceptImmutableDefaultJvmArgs()
+    {
+        final Supervisor.Context ctx = new Supervisor.Context()
+            .idSupplier(() -> 1)
+            .defaultJvmArgs(Supervisor.Configuration.DEFAULT_JVM_ARGS)
+            .conclude();
+
+        assertEquals(Supervisor.Configuration.DEFAULT_JVM_ARGS, ctx.defaultJvmArgs());
+    }
+
+    @Test
     void shouldRejectBadSpawnInputWithoutLaunching()
     {
         try (Supervisor supervisor = Supervisor.launch(new Supervisor.Context().idSupplier(() -> 1)))
