@@ -17,6 +17,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -58,6 +59,12 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * Environment variable with the term length of the cluster's logs, set for spawned children.
      */
     public static final String TERM_LENGTH_ENV = "CLUSTR_TERM_LENGTH";
+
+    /**
+     * Longest park while the client waits for the driver's answer to a command (Aeron's default sleeps 1 ms a time):
+     * a node's start makes about fifteen such round trips, so this is a few milliseconds off every spawn.
+     */
+    private static final long AWAIT_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final Context<?> ctx;
     private final long id;
@@ -214,6 +221,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             .errorHandler(ctx.errorRelay())
             .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
             .closeLingerDurationNs(Configuration.CLOSE_LINGER_NS)
+            .awaitingIdleStrategy(new BackoffIdleStrategy(10, 10, 1_000, AWAIT_MAX_PARK_NS))
             .clientName("clustr " + ctx.name());
 
         try

@@ -1,5 +1,7 @@
 package io.clustr.bench;
 
+import io.clustr.spawn.Supervisor;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +21,7 @@ final class BenchContext
     /**
      * Flags every Aeron JVM needs on Java 17 (Agrona 2.x dies at class init without the first).
      */
-    static final List<String> ADD_OPENS = List.of(
-        "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.base/java.util.zip=ALL-UNNAMED");
+    static final List<String> ADD_OPENS = Supervisor.Configuration.ADD_OPENS_JVM_ARGS;
 
     boolean quick;
     int[] sizes = {32, 1024};

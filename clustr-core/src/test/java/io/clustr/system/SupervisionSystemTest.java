@@ -8,6 +8,7 @@ import io.clustr.spawn.ChildState;
 import io.clustr.spawn.CpuSet;
 import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.RespawnPolicy;
+import io.clustr.spawn.Supervisor;
 import io.clustr.test.DriverErrorLogWatcher;
 import io.clustr.test.InterruptAfter;
 import io.clustr.test.Tests;
@@ -425,14 +426,10 @@ class SupervisionSystemTest
 
     private static List<String> javaCommand(final String mainClass, final String... args)
     {
-        final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
-            "-XX:+UseSerialGC",
-            "-cp", System.getProperty("java.class.path"),
-            mainClass));
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Supervisor.Configuration.ADD_OPENS_JVM_ARGS);
+        command.addAll(List.of("-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         return command;
     }

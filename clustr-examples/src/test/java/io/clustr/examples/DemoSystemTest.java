@@ -1,6 +1,7 @@
 package io.clustr.examples;
 
 import io.clustr.examples.demo.DemoMaster;
+import io.clustr.spawn.Supervisor;
 import io.clustr.test.DriverErrorLogWatcher;
 import io.clustr.test.InterruptAfter;
 import io.clustr.test.Tests;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,14 +39,12 @@ class DemoSystemTest
     void shouldRunTheDemoToTheEndAndLeaveNothingBehind() throws IOException, InterruptedException
     {
         final Path output = Files.createTempFile("clustr-demo", ".log");
-        final Process demo = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
-            "-XX:+UseSerialGC",
-            "-cp", System.getProperty("java.class.path"),
-            DemoMaster.class.getName())
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Supervisor.Configuration.ADD_OPENS_JVM_ARGS);
+        command.addAll(List.of("-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+            DemoMaster.class.getName()));
+        final Process demo = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();

@@ -204,7 +204,7 @@ public final class Supervisor implements AutoCloseable
      * @param id the child's id.
      * @see SupervisorControl#markOnline(Supervisor, long)
      */
-    public void markOnline(final long id)
+    void markOnline(final long id)
     {
         final Child child = find(id);
         if (null != child)
@@ -222,7 +222,7 @@ public final class Supervisor implements AutoCloseable
      * @param grace how long it has to exit by itself.
      * @see SupervisorControl#expectExit(Supervisor, long, Duration)
      */
-    public void expectExit(final long id, final Duration grace)
+    void expectExit(final long id, final Duration grace)
     {
         expectExit(id, Child.NO_EXPECTED_CODE, false, grace);
     }
@@ -237,7 +237,7 @@ public final class Supervisor implements AutoCloseable
      * @param grace how long it has to exit by itself.
      * @see SupervisorControl#expectExit(Supervisor, long, int, Duration)
      */
-    public void expectExit(final long id, final int code, final Duration grace)
+    void expectExit(final long id, final int code, final Duration grace)
     {
         expectExit(id, code, true, grace);
     }

@@ -1,8 +1,8 @@
 package io.clustr.spawn;
 
+import io.clustr.test.InterruptAfter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@InterruptAfter(60)
 class ClassDataArchiveSystemTest
 {
     private static final long WAIT_MS = 30_000;

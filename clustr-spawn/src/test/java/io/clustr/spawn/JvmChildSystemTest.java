@@ -1,9 +1,9 @@
 package io.clustr.spawn;
 
+import io.clustr.test.InterruptAfter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@InterruptAfter(30)
 class JvmChildSystemTest
 {
     private static final long WAIT_MS = 20_000;

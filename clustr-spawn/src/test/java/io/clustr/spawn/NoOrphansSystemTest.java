@@ -1,8 +1,8 @@
 package io.clustr.spawn;
 
+import io.clustr.test.InterruptAfter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@InterruptAfter(30)
 class NoOrphansSystemTest
 {
     private final List<Long> pids = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.clustr.spawn;
 
+import io.clustr.spawn.internal.SupervisorControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,7 +146,7 @@ class SupervisorContextTest
             assertTrue(noCommand.getMessage().contains("not found on the PATH"), noCommand.getMessage());
 
             assertThrows(IllegalArgumentException.class, () -> supervisor.terminate(1, Duration.ofSeconds(-1)));
-            assertThrows(IllegalArgumentException.class, () -> supervisor.expectExit(1, null));
+            assertThrows(IllegalArgumentException.class, () -> SupervisorControl.expectExit(supervisor, 1, null));
             assertTrue(supervisor.children().isEmpty());
         }
     }
@@ -160,7 +161,7 @@ class SupervisorContextTest
         assertTrue(supervisor.isClosed());
         assertThrows(IllegalStateException.class, () -> supervisor.spawn(List.of(Spec.spec("x.Y"))));
         supervisor.terminate(1, Duration.ZERO);
-        supervisor.markOnline(1);
+        SupervisorControl.markOnline(supervisor, 1);
         assertEquals(null, supervisor.child(1));
     }
 }

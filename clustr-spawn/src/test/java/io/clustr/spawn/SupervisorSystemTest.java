@@ -1,10 +1,10 @@
 package io.clustr.spawn;
 
+import io.clustr.test.InterruptAfter;
 import io.clustr.spawn.internal.SupervisorControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@InterruptAfter(30)
 class SupervisorSystemTest
 {
     private static final long WAIT_MS = 10_000;
@@ -303,7 +303,7 @@ class SupervisorSystemTest
         out.await((line) -> line.endsWith("ready"), WAIT_MS);
 
         final long startNs = System.nanoTime();
-        supervisor.expectExit(child.id(), Duration.ofMillis(300));
+        SupervisorControl.expectExit(supervisor, child.id(), Duration.ofMillis(300));
         assertSame(ChildState.STOPPING, child.state());
         final ExitStatus status = exitOf(child);
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
@@ -318,7 +318,7 @@ class SupervisorSystemTest
         final ChildProcess child = spawnOne(bash("asked", IGNORE_TERM));
         out.await((line) -> line.endsWith("ready"), WAIT_MS);
 
-        supervisor.expectExit(child.id(), 0, Duration.ofMillis(100));
+        SupervisorControl.expectExit(supervisor, child.id(), 0, Duration.ofMillis(100));
         final ExitStatus status = exitOf(child);
 
         assertEquals(9, status.signal());
@@ -332,7 +332,7 @@ class SupervisorSystemTest
             bash("polite", "echo ready; sleep 0.2; exit 130", respawn(RespawnPolicy.never())));
         out.await((line) -> line.endsWith("ready"), WAIT_MS);
 
-        supervisor.expectExit(child.id(), 130, Duration.ofSeconds(5));
+        SupervisorControl.expectExit(supervisor, child.id(), 130, Duration.ofSeconds(5));
         final ExitStatus status = exitOf(child);
 
         assertEquals(130, status.code());
@@ -353,7 +353,7 @@ class SupervisorSystemTest
         assertNull(supervisor.child(-5));
 
         assertSame(ChildState.STARTING, children.get(0).state());
-        supervisor.markOnline(children.get(0).id());
+        SupervisorControl.markOnline(supervisor, children.get(0).id());
         assertSame(ChildState.ONLINE, children.get(0).state());
         assertTrue(children.get(0).uptime().toNanos() > 0);
         assertTrue(children.get(0).isAlive());
@@ -398,7 +398,7 @@ class SupervisorSystemTest
         final ChildProcess child = spawnOne(bash("leaving", IGNORE_TERM));
         out.await((line) -> line.endsWith("ready"), WAIT_MS);
 
-        supervisor.expectExit(child.id(), Duration.ofMillis(200));
+        SupervisorControl.expectExit(supervisor, child.id(), Duration.ofMillis(200));
         final long startNs = System.nanoTime();
         supervisor.close();
 
