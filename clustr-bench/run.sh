@@ -63,7 +63,10 @@ if [[ ! -f "${STAMP}" ]] || [[ -n "$(find pom.xml */pom.xml clustr-*/src media-d
     mvn -B -q -pl clustr-bench -am package -DskipTests
     touch "${STAMP}"
 fi
-CLASSPATH_RUN="${HERE}/target/classes:$(cat "${STAMP}")"
+# Jars only: a class path with a directory of classes gets only the JDK's classes into the class-data archive that
+# clustr-spawn gives JVM children (docs/spawning.md), so workers would start slower than a deployed cluster's.
+BENCH_JAR="$(ls "${HERE}"/target/clustr-bench-*.jar | grep -v -- '-tests.jar' | head -n 1)"
+CLASSPATH_RUN="${BENCH_JAR}:$(cat "${STAMP}")"
 rm -rf "${LOG_DIR}"
 mkdir -p "${LOG_DIR}"
 

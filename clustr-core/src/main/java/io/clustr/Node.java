@@ -62,7 +62,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
     /**
      * Longest park while the client waits for the driver's answer to a command (Aeron's default sleeps 1 ms a time):
-     * a node's start makes about fifteen such round trips, so this is a few milliseconds off every spawn.
+     * a node's start makes about fifteen such round trips, each of which would otherwise cost at least one sleep.
      */
     private static final long AWAIT_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
