@@ -6,7 +6,11 @@ import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.Spec;
+import io.clustr.spawn.Supervisor;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import static io.clustr.spawn.SpawnOption.args;
 import static io.clustr.spawn.SpawnOption.jvmArgs;
@@ -183,14 +188,49 @@ public final class ClustrBenchMaster
         awaitExit(pong);
     }
 
+    /**
+     * The first spawn of a class path trains clustr-spawn's class-data archive, which is dumped in the background a
+     * few seconds later: the timed spawns measure what every later spawn of a deployed cluster gets, so wait for it
+     * (or for its failure marker), at most 60 s, and say which.
+     */
+    private static void awaitClassDataArchive(final long sinceMs)
+    {
+        final Path dir = Supervisor.Configuration.classDataArchiveDir();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String found = null;
+        while (null == found && System.nanoTime() - deadlineNs < 0 && Supervisor.Configuration.classDataArchive())
+        {
+            try (Stream<Path> files = Files.list(dir))
+            {
+                found = files
+                    .filter((file) -> file.toString().endsWith(".jsa") || file.toString().endsWith(".failed"))
+                    .filter((file) -> file.toFile().lastModified() >= sinceMs - 1000)
+                    .map(Path::toString)
+                    .findFirst()
+                    .orElse(null);
+            }
+            catch (final IOException ex)
+            {
+                // not created yet
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        System.out.println("INFO class_data_archive=" + (null == found ? "none" : found));
+    }
+
     private void spawnTime()
     {
         final int[] counts = args.intList("counts", "1,8");
         final int reps = args.intValue("reps", 1);
         final int warmups = args.intValue("warmup-spawns", 1);
+        final long startMs = System.currentTimeMillis();
         for (int warmup = 0; warmup < warmups; warmup++)
         {
             timeSpawn(1, "spawn_warmup", warmup);
+        }
+        if (warmups > 0)
+        {
+            awaitClassDataArchive(startMs);
         }
 
         for (int rep = 0; rep < reps; rep++)
