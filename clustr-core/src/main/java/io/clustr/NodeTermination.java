@@ -97,10 +97,24 @@ final class NodeTermination
             isReleaseDeferred = true;
             if (null == invoker)
             {
-                agent.submit(agent::onStopChildren);
+                // The agent sends the children their kills (with deadlines) before the supervisor closes, or the
+                // supervisor would SIGTERM children that were about to exit with 0 by themselves.
+                final long timeoutNs = isShuttingDown ? AGENT_STOP_IN_SHUTDOWN_NS : AGENT_STOP_TIMEOUT_NS;
+                final CountDownLatch childrenAsked = new CountDownLatch(1);
+                agent.submit(() ->
+                {
+                    try
+                    {
+                        agent.onStopChildren();
+                    }
+                    finally
+                    {
+                        childrenAsked.countDown();
+                    }
+                });
+                awaitQuietly(childrenAsked, timeoutNs);
                 spawnBridge.close();
                 agent.submit(() -> agent.onLeaveRequest(exitCode));
-                final long timeoutNs = isShuttingDown ? AGENT_STOP_IN_SHUTDOWN_NS : AGENT_STOP_TIMEOUT_NS;
                 if (agent.awaitStopped(timeoutNs))
                 {
                     CloseHelper.quietClose(runner);
@@ -152,6 +166,18 @@ final class NodeTermination
             {
                 terminated.countDown();
             }
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch, final long timeoutNs)
+    {
+        try
+        {
+            latch.await(timeoutNs, TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

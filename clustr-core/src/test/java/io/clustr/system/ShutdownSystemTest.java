@@ -68,6 +68,28 @@ class ShutdownSystemTest
     }
 
     @Test
+    void shouldStopChildrenWithExitCodeZeroOnClose() throws Exception
+    {
+        final ClusterFixture cluster = new ClusterFixture(watcher);
+        final List<WorkerHandle> workers;
+        try
+        {
+            workers = cluster.spawnReady(ClusterFixture.worker("web"), ClusterFixture.worker("cache"));
+        }
+        finally
+        {
+            cluster.close();
+        }
+
+        for (final WorkerHandle worker : workers)
+        {
+            final ExitStatus status = worker.onExit().get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+            assertEquals(0, status.code(), worker + ": " + status.reason());
+            assertEquals(0, status.signal(), worker + ": " + status.reason());
+        }
+    }
+
+    @Test
     void shouldExitCleanlyOnSigtermMidStream() throws Exception
     {
         crashDir = Files.createTempDirectory("clustr-hs-err");
