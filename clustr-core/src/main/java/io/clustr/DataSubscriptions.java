@@ -11,8 +11,9 @@ import java.util.function.Consumer;
  * A node's message handlers and the data subscriptions they need. The private stream is subscribed at start; the
  * public stream with the first public handler and the group stream with the first group handler, never before (an
  * IPC publication is flow-controlled by its slowest subscriber, so a node that does not listen must not consume).
- * The adapter is created on the caller's thread, so messages published after {@code onPublic} returns are
- * delivered, and handed to the agent, which polls it from its next cycle.
+ * The adapter is created on the caller's thread, linked to the stream's log before the call returns (one driver round
+ * trip, see {@link Subscribers}), so messages published after {@code onPublic} returns are delivered, and handed to
+ * the agent, which polls it from its next cycle.
  */
 final class DataSubscriptions implements AutoCloseable
 {
@@ -76,8 +77,9 @@ final class DataSubscriptions implements AutoCloseable
             {
                 checkOpen();
                 publicAdapter = new DataAdapter(
-                    aeron.addSubscription(channel, publicStreamId), Channel.Kind.PUBLIC, null, publicHandlers,
-                    errorHandler, counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
+                    Subscribers.awaitLinked(aeron, aeron.addSubscription(channel, publicStreamId)), Channel.Kind.PUBLIC,
+                    null, publicHandlers, errorHandler, counters.malformedFrames, counters.unhandledMessages,
+                    fragmentLimit);
                 onSubscribe.accept(publicAdapter);
             }
         }
@@ -96,7 +98,8 @@ final class DataSubscriptions implements AutoCloseable
             {
                 checkOpen();
                 groupAdapter = new DataAdapter(
-                    aeron.addSubscription(channel, Configuration.groupStreamId(group)), Channel.Kind.GROUP,
+                    Subscribers.awaitLinked(aeron, aeron.addSubscription(channel, Configuration.groupStreamId(group))),
+                    Channel.Kind.GROUP,
                     group.getBytes(StandardCharsets.US_ASCII), groupHandlers, errorHandler,
                     counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
                 onSubscribe.accept(groupAdapter);

@@ -3,6 +3,7 @@ package io.clustr;
 import io.aeron.Aeron;
 import io.aeron.AeronCounters;
 import io.aeron.Publication;
+import io.aeron.Subscription;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -57,9 +58,25 @@ final class Subscribers
     {
         if (!publication.isConnected())
         {
-            aeron.addCounter(ClustrCounters.DRIVER_ROUND_TRIP_TYPE_ID, "clustr driver round trip").close();
+            roundTrip(aeron);
         }
 
         return publication;
+    }
+
+    /**
+     * The same holds for a new IPC subscription: the driver answers the add before it links the subscription to the
+     * publications that already exist, so a publish right after {@code addSubscription} returns may find no
+     * subscriber yet. One round trip afterwards makes the subscription linked.
+     */
+    static Subscription awaitLinked(final Aeron aeron, final Subscription subscription)
+    {
+        roundTrip(aeron);
+        return subscription;
+    }
+
+    private static void roundTrip(final Aeron aeron)
+    {
+        aeron.addCounter(ClustrCounters.DRIVER_ROUND_TRIP_TYPE_ID, "clustr driver round trip").close();
     }
 }
