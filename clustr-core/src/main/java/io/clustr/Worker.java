@@ -66,12 +66,7 @@ public final class Worker extends Node
         {
             ctx.conclude();
             final Aeron aeron = connect(ctx);
-            final long id = ctx.id() >= 0 ? ctx.id() : aeron.nextCorrelationId();
-            if (id > Configuration.MAX_WORKER_ID)
-            {
-                throw new ClustrException("worker id " + id + " is beyond the private stream range: restart the " +
-                    "media driver to reset ids");
-            }
+            final long id = checkWorkerId(ctx.id() >= 0 ? ctx.id() : aeron.nextCorrelationId());
 
             worker = new Worker(ctx, aeron, id);
         }
