@@ -50,6 +50,16 @@ public final class ClustrCounters
      */
     public static final int DRIVER_ROUND_TRIP_TYPE_ID = 7305;
 
+    /**
+     * A group of the cluster: key = master pid (int64), group id (uint16), name length (uint16), name (ASCII).
+     */
+    public static final int GROUP_TYPE_ID = 7310;
+
+    /**
+     * A master's group registry: key = master pid (int64); value = the number of groups assigned so far.
+     */
+    public static final int GROUPS_TYPE_ID = 7311;
+
     private ClustrCounters()
     {
     }

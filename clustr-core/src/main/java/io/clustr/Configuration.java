@@ -52,9 +52,8 @@ public final class Configuration
     public static final int CONFIRMATION_STREAM_ID_DEFAULT = 102;
 
     /**
-     * Group streams have ids in {@code [GROUP_STREAM_ID_BASE, PRIVATE_STREAM_ID_BASE)}, chosen by a hash of the group
-     * name. Receivers also check the group name carried in every frame, so two names with the same hash share a
-     * stream but never see each other's messages.
+     * The stream of a group is {@code GROUP_STREAM_ID_BASE + id}, where the id (1 to 16383) is the one the master
+     * assigned the group when its first worker joined: one stream per group, no hashing, no collisions.
      */
     public static final int GROUP_STREAM_ID_BASE = 0x1000_0000;
 
@@ -68,6 +67,18 @@ public final class Configuration
      * The largest worker id that has a private stream.
      */
     public static final long MAX_WORKER_ID = Integer.MAX_VALUE - PRIVATE_STREAM_ID_BASE;
+
+    /**
+     * How long a publish on a node's duty-cycle thread (inside a handler or callback) waits for back-pressure to
+     * clear before it throws {@link BackPressureException}: the node drains none of its own streams meanwhile, so two
+     * nodes that publish to each other from their handlers cannot deadlock. Default 100 ms.
+     */
+    public static final String HANDLER_PUBLISH_TIMEOUT_PROP_NAME = "clustr.handler.publish.timeout";
+
+    /**
+     * Default for {@link #HANDLER_PUBLISH_TIMEOUT_PROP_NAME}.
+     */
+    public static final long HANDLER_PUBLISH_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * How long a node's own Aeron client keeps the logs mapped after it closes ({@code Aeron.Context
@@ -283,6 +294,15 @@ public final class Configuration
     }
 
     /**
+     * @return the handler publish timeout in nanoseconds.
+     * @see #HANDLER_PUBLISH_TIMEOUT_PROP_NAME
+     */
+    public static long handlerPublishTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(HANDLER_PUBLISH_TIMEOUT_PROP_NAME, HANDLER_PUBLISH_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
      * @return the kill grace period in nanoseconds.
      * @see #KILL_GRACE_PROP_NAME
      */
@@ -331,20 +351,18 @@ public final class Configuration
     /**
      * The stream id of a group's stream.
      *
-     * @param groupName a valid group name.
-     * @return a stream id in {@code [GROUP_STREAM_ID_BASE, PRIVATE_STREAM_ID_BASE)}.
+     * @param groupId the id the master assigned the group, 1 to 16383.
+     * @return {@code GROUP_STREAM_ID_BASE + groupId}.
      */
-    public static int groupStreamId(final String groupName)
+    public static int groupStreamId(final int groupId)
     {
-        // FNV-1a over the name: stable across processes and JVM versions.
-        int hash = 0x811C9DC5;
-        for (int i = 0, length = groupName.length(); i < length; i++)
+        if (groupId <= GroupRegistry.NO_GROUP_ID || groupId > GroupRegistry.MAX_GROUP_ID)
         {
-            hash ^= groupName.charAt(i);
-            hash *= 0x01000193;
+            throw new IllegalArgumentException("group id " + groupId + " is out of range: ids are 1 to " +
+                GroupRegistry.MAX_GROUP_ID);
         }
 
-        return GROUP_STREAM_ID_BASE + ((hash & 0x7FFF_FFFF) % (PRIVATE_STREAM_ID_BASE - GROUP_STREAM_ID_BASE));
+        return GROUP_STREAM_ID_BASE + groupId;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.clustr;
 
 import io.aeron.Publication;
-import io.clustr.spawn.ExitStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
@@ -10,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * The publish path of a node, from any thread: picks the calling thread's {@link FrameWriter}, offers data and
@@ -23,18 +21,18 @@ final class DataPublisher
     static final int MAX_CONFIRMATION_ID_LENGTH = 65_534;
 
     /**
-     * How long "nobody subscribes to this public or group stream" is believed before the subscriber counters are
-     * read again: a stream nobody listens to costs a counter scan per 100 ms, not one per message.
+     * How often a publish that keeps being back-pressured on a public or group stream checks whether anyone still
+     * subscribes (see {@link #isAbandoned}).
      */
-    static final long NO_SUBSCRIBER_RECHECK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long ABANDONED_SCAN_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final long nodeId;
     private final byte[] groupBytes;
     private final int termLength;
     private final long publishTimeoutNs;
+    private final long handlerPublishTimeoutNs;
     private final Routes routes;
     private final CountersReader counters;
-    private final Supplier<Membership.View> membership;
     private final BooleanSupplier isClosed;
     private final FrameWriter agentWriter = new FrameWriter();
     private final ThreadLocal<FrameWriter> writers = ThreadLocal.withInitial(this::newWriter);
@@ -47,18 +45,18 @@ final class DataPublisher
         final String group,
         final int termLength,
         final long publishTimeoutNs,
+        final long handlerPublishTimeoutNs,
         final Routes routes,
         final CountersReader counters,
-        final Supplier<Membership.View> membership,
         final BooleanSupplier isClosed)
     {
         this.nodeId = nodeId;
         this.groupBytes = group.getBytes(StandardCharsets.US_ASCII);
         this.termLength = termLength;
         this.publishTimeoutNs = publishTimeoutNs;
+        this.handlerPublishTimeoutNs = handlerPublishTimeoutNs;
         this.routes = routes;
         this.counters = counters;
-        this.membership = membership;
         this.isClosed = isClosed;
         allWriters.add(agentWriter);
     }
@@ -83,7 +81,10 @@ final class DataPublisher
     {
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = writer();
-        long deadlineNs = 0;
+        writer.checkNoOpenClaim();
+        final boolean isDutyCycle = Thread.currentThread() == agentThread;
+        long startNs = 0;
+        long lastScanNs = 0;
         writer.resetIdle();
 
         while (true)
@@ -98,7 +99,12 @@ final class DataPublisher
             else
             {
                 route = writer.route(routes, channel);
-                result = offerData(writer, route, buffer, offset, length);
+                if (null == route)
+                {
+                    return;
+                }
+                checkLength(route, length);
+                result = writer.offerData(route, buffer, offset, length);
             }
 
             if (result > 0 || isDelivered(channel, route, result))
@@ -108,14 +114,22 @@ final class DataPublisher
 
             checkOpen();
             final long nowNs = System.nanoTime();
-            if (0 == deadlineNs)
+            if (0 == startNs)
             {
-                deadlineNs = nowNs + publishTimeoutNs;
+                startNs = nowNs;
+                lastScanNs = nowNs;
             }
-            else if (nowNs - deadlineNs > 0)
+            else
             {
-                throw new ClustrException("publish to " + channel + " timed out after " +
-                    TimeUnit.NANOSECONDS.toMillis(publishTimeoutNs) + " ms: " + describe(channel, result));
+                checkTimeout(channel, result, isDutyCycle, nowNs - startNs);
+                if (nowNs - lastScanNs >= ABANDONED_SCAN_NS)
+                {
+                    lastScanNs = nowNs;
+                    if (isAbandoned(channel, route, result))
+                    {
+                        return;
+                    }
+                }
             }
             writer.idle();
         }
@@ -125,6 +139,7 @@ final class DataPublisher
     {
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = writer();
+        writer.checkNoOpenClaim();
         if (channel.kind() == Channel.Kind.CONFIRMATION)
         {
             final Publication publication = routes.confirmationPublication();
@@ -133,9 +148,91 @@ final class DataPublisher
         }
 
         final Route route = writer.route(routes, channel);
-        final long result = offerData(writer, route, buffer, offset, length);
+        if (null == route)
+        {
+            return true;
+        }
+        checkLength(route, length);
+        final long result = writer.offerData(route, buffer, offset, length);
 
         return result > 0 || isDelivered(channel, route, result);
+    }
+
+    /**
+     * Claim a frame, waiting as {@link #publish} does.
+     */
+    Claim claim(final Channel channel, final int length)
+    {
+        checkClaim(channel, length);
+        final FrameWriter writer = writer();
+        writer.checkNoOpenClaim();
+        final boolean isDutyCycle = Thread.currentThread() == agentThread;
+        long startNs = 0;
+        long lastScanNs = 0;
+        writer.resetIdle();
+
+        while (true)
+        {
+            final Route route = writer.route(routes, channel);
+            if (null == route)
+            {
+                return writer.claim().inScratch(length);
+            }
+            checkClaimLength(route, length);
+            final long result = writer.tryClaim(route, length);
+            if (result > 0)
+            {
+                return writer.claim();
+            }
+            if (isDelivered(channel, route, result))
+            {
+                return writer.claim().inScratch(length);
+            }
+
+            checkOpen();
+            final long nowNs = System.nanoTime();
+            if (0 == startNs)
+            {
+                startNs = nowNs;
+                lastScanNs = nowNs;
+            }
+            else
+            {
+                checkTimeout(channel, result, isDutyCycle, nowNs - startNs);
+                if (nowNs - lastScanNs >= ABANDONED_SCAN_NS)
+                {
+                    lastScanNs = nowNs;
+                    if (isAbandoned(channel, route, result))
+                    {
+                        return writer.claim().inScratch(length);
+                    }
+                }
+            }
+            writer.idle();
+        }
+    }
+
+    /**
+     * Claim a frame once, without waiting.
+     */
+    Claim tryClaim(final Channel channel, final int length)
+    {
+        checkClaim(channel, length);
+        final FrameWriter writer = writer();
+        writer.checkNoOpenClaim();
+        final Route route = writer.route(routes, channel);
+        if (null == route)
+        {
+            return writer.claim().inScratch(length);
+        }
+        checkClaimLength(route, length);
+        final long result = writer.tryClaim(route, length);
+        if (result > 0)
+        {
+            return writer.claim();
+        }
+
+        return isDelivered(channel, route, result) ? writer.claim().inScratch(length) : null;
     }
 
     /**
@@ -213,17 +310,74 @@ final class DataPublisher
         }
     }
 
-    private long offerData(
-        final FrameWriter writer, final Route route, final DirectBuffer buffer, final int offset, final int length)
+    private void checkLength(final Route route, final int length)
     {
         if (length > route.maxPayload)
         {
             throw new IllegalArgumentException("message of " + length + " bytes is too large: the largest is " +
-                route.maxPayload + " bytes with a term length of " + termLength + " (raise " +
+                route.maxPayload + " bytes, an eighth of the term length of " + termLength + " (raise " +
                 Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
         }
+    }
 
-        return writer.offerData(route, buffer, offset, length);
+    private void checkClaim(final Channel channel, final int length)
+    {
+        Objects.requireNonNull(channel, "channel must not be null: use Channel.PUBLIC, Channel.group(name) or " +
+            "Channel.worker(id)");
+        if (channel.kind() == Channel.Kind.CONFIRMATION)
+        {
+            throw new IllegalArgumentException("confirmations cannot be claimed: use confirm(id)");
+        }
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("claim length must not be negative: " + length);
+        }
+        checkOpen();
+    }
+
+    private static void checkClaimLength(final Route route, final int length)
+    {
+        if (length > route.maxClaimPayload)
+        {
+            throw new IllegalArgumentException("claim of " + length + " bytes is too large: a claim is one frame, " +
+                "at most " + route.maxClaimPayload + " bytes (the MTU less Aeron's 32 byte header); publish larger " +
+                "messages with publish(...), which fragments them");
+        }
+    }
+
+    private void checkTimeout(
+        final Channel channel, final long result, final boolean isDutyCycle, final long waitedNs)
+    {
+        if (isDutyCycle)
+        {
+            if (waitedNs > handlerPublishTimeoutNs)
+            {
+                throw new BackPressureException("publish to " + channel + " from the duty-cycle thread (a handler " +
+                    "or callback) gave up after " + TimeUnit.NANOSECONDS.toMillis(handlerPublishTimeoutNs) +
+                    " ms: " + describe(channel, result) + ". A handler must not wait longer, because its node " +
+                    "stops draining its own streams meanwhile: use tryPublish and keep what failed, or publish " +
+                    "from another thread");
+            }
+        }
+        else if (waitedNs > publishTimeoutNs)
+        {
+            final String message = "publish to " + channel + " timed out after " +
+                TimeUnit.NANOSECONDS.toMillis(publishTimeoutNs) + " ms: " + describe(channel, result);
+            throw Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result ?
+                new BackPressureException(message) : new ClustrException(message);
+        }
+    }
+
+    /**
+     * A public or group stream that stays back-pressured although nobody subscribes any more: every subscriber was
+     * cut loose (its subscriber position is gone), which Aeron reports as back-pressure, not as not connected. The
+     * message reaches nobody, as on a stream nobody subscribes to.
+     */
+    private boolean isAbandoned(final Channel channel, final Route route, final long result)
+    {
+        return Publication.BACK_PRESSURED == result && null != route &&
+            (channel.kind() == Channel.Kind.PUBLIC || channel.kind() == Channel.Kind.GROUP) &&
+            !Subscribers.exist(counters, route.publication);
     }
 
     private long offerConfirmation(
@@ -245,7 +399,8 @@ final class DataPublisher
 
     /**
      * Decide what a failed offer means: true if the message counts as delivered (nobody subscribes to a public or
-     * group stream), false to retry; throws when retrying cannot help.
+     * group stream: its publication was linked to every existing subscriber when it was added, so not connected
+     * means nobody), false to retry; throws when retrying cannot help.
      */
     private boolean isDelivered(final Channel channel, final Route route, final long result)
     {
@@ -255,18 +410,11 @@ final class DataPublisher
             {
                 case PUBLIC:
                 case GROUP:
-                    return hasNoSubscribers(route);
+                    return true;
 
                 case PRIVATE:
-                {
-                    final ExitStatus departure = membership.get().departure(channel.workerId());
-                    if (null != departure)
-                    {
-                        throw new ClustrException("cannot publish to " + channel + ": worker " + channel.workerId() +
-                            " has left the cluster (" + departure.reason() + ")");
-                    }
+                    routes.checkNotDeparted(channel.workerId());
                     return false;
-                }
 
                 default:
                     return false;
@@ -277,31 +425,13 @@ final class DataPublisher
         {
             checkOpen();
             routes.evict(channel, route.publication);
+            if (channel.kind() == Channel.Kind.PRIVATE)
+            {
+                routes.checkNotDeparted(channel.workerId());
+            }
         }
 
         return false;
-    }
-
-    /**
-     * Nobody subscribes: delivered to nobody. But a publication the driver has only just linked may report
-     * NOT_CONNECTED for a moment although subscribers exist, so the subscriber counters decide; their answer is
-     * believed for {@link #NO_SUBSCRIBER_RECHECK_NS}.
-     */
-    private boolean hasNoSubscribers(final Route route)
-    {
-        final long nowNs = System.nanoTime();
-        if (nowNs - route.noSubscriberUntilNs < 0)
-        {
-            return true;
-        }
-
-        if (Subscribers.exist(counters, route.publication))
-        {
-            return false;
-        }
-
-        route.noSubscriberUntilNs = nowNs + NO_SUBSCRIBER_RECHECK_NS;
-        return true;
     }
 
     private static String describe(final Channel channel, final long result)

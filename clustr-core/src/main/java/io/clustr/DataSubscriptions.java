@@ -4,7 +4,6 @@ import io.aeron.Aeron;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +23,7 @@ final class DataSubscriptions implements AutoCloseable
     private final int fragmentLimit;
     private final ErrorHandler errorHandler;
     private final NodeCounters counters;
+    private final GroupRegistry groups;
     private final HandlerList publicHandlers = new HandlerList();
     private final HandlerList privateHandlers = new HandlerList();
     private final HandlerList groupHandlers = new HandlerList();
@@ -40,7 +40,8 @@ final class DataSubscriptions implements AutoCloseable
         final String group,
         final int fragmentLimit,
         final ErrorHandler errorHandler,
-        final NodeCounters counters)
+        final NodeCounters counters,
+        final GroupRegistry groups)
     {
         this.aeron = aeron;
         this.channel = channel;
@@ -49,8 +50,9 @@ final class DataSubscriptions implements AutoCloseable
         this.fragmentLimit = fragmentLimit;
         this.errorHandler = errorHandler;
         this.counters = counters;
+        this.groups = groups;
         this.privateAdapter = new DataAdapter(
-            aeron.addSubscription(channel, Configuration.privateStreamId(nodeId)), Channel.Kind.PRIVATE, null,
+            aeron.addSubscription(channel, Configuration.privateStreamId(nodeId)), Channel.Kind.PRIVATE, groups,
             privateHandlers, errorHandler, counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
     }
 
@@ -78,7 +80,7 @@ final class DataSubscriptions implements AutoCloseable
                 checkOpen();
                 publicAdapter = new DataAdapter(
                     Subscribers.awaitLinked(aeron, aeron.addSubscription(channel, publicStreamId)), Channel.Kind.PUBLIC,
-                    null, publicHandlers, errorHandler, counters.malformedFrames, counters.unhandledMessages,
+                    groups, publicHandlers, errorHandler, counters.malformedFrames, counters.unhandledMessages,
                     fragmentLimit);
                 onSubscribe.accept(publicAdapter);
             }
@@ -97,10 +99,16 @@ final class DataSubscriptions implements AutoCloseable
             if (null == groupAdapter)
             {
                 checkOpen();
+                final int groupId = groups.idOf(group);
+                if (groupId <= GroupRegistry.NO_GROUP_ID)
+                {
+                    throw new ClustrException("group '" + group + "' has no id: the master assigns it when the " +
+                        "worker joins, so subscribe to the group after the worker has joined");
+                }
+                final int streamId = Configuration.groupStreamId(groupId);
                 groupAdapter = new DataAdapter(
-                    Subscribers.awaitLinked(aeron, aeron.addSubscription(channel, Configuration.groupStreamId(group))),
-                    Channel.Kind.GROUP,
-                    group.getBytes(StandardCharsets.US_ASCII), groupHandlers, errorHandler,
+                    Subscribers.awaitLinked(aeron, aeron.addSubscription(channel, streamId)),
+                    Channel.Kind.GROUP, groups, groupHandlers, errorHandler,
                     counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
                 onSubscribe.accept(groupAdapter);
             }

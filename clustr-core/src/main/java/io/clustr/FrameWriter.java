@@ -11,8 +11,8 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Writes data and confirmation frames straight into a publication's log (data frames as the route's pre-encoded
- * prefix, the payload length and the payload). One per publishing thread and node (publications are thread-safe,
+ * Writes data and confirmation frames straight into a publication's log (a data frame is Aeron's header, whose
+ * reserved value names the sender, and the payload). One per publishing thread and node (publications are thread-safe,
  * encoders and claims are not), so publishing from any thread needs no lock and does not allocate. When its node
  * closes, {@link #clear()} drops the cached route, so a writer left in a thread-local holds nothing of the node.
  */
@@ -24,6 +24,7 @@ final class FrameWriter
         ConfirmationEncoder.confirmationIdHeaderLength();
 
     private final BufferClaim bufferClaim = new BufferClaim();
+    private final Claim claim = new Claim(bufferClaim);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ConfirmationEncoder confirmationEncoder = new ConfirmationEncoder();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(256);
@@ -82,6 +83,10 @@ final class FrameWriter
         }
 
         final Route route = routes.route(channel);
+        if (null == route)
+        {
+            return null;
+        }
         cachedChannel = channel;
         cachedRoutes = routes;
         cachedVersion = version;
@@ -92,26 +97,41 @@ final class FrameWriter
 
     long offerData(final Route route, final DirectBuffer payload, final int offset, final int length)
     {
-        final Publication publication = route.publication;
-        final int headerLength = route.headerLength;
+        return route.offer(bufferClaim, payload, offset, length);
+    }
 
-        if (length <= route.maxClaimPayload)
+    /**
+     * Claim one frame in the route's log for the caller to fill, the sender already in its reserved value.
+     *
+     * @return the publication's result; the claim is {@link #claim()} when positive.
+     */
+    long tryClaim(final Route route, final int length)
+    {
+        final long result = route.publication.tryClaim(length, bufferClaim);
+        if (result > 0)
         {
-            final long result = publication.tryClaim(headerLength + length, bufferClaim);
-            if (result > 0)
-            {
-                route.writeFrame(bufferClaim.buffer(), bufferClaim.offset(), payload, offset, length);
-                bufferClaim.commit();
-            }
-
-            return result;
+            bufferClaim.reservedValue(route.reservedValue);
+            claim.inLog();
         }
 
-        // Larger than one MTU: prefix and length from the scratch buffer, the payload from the caller's buffer,
-        // fragmented by the publication, still without copying the payload first.
-        route.writeHeader(scratch, 0, length);
+        return result;
+    }
 
-        return publication.offer(scratch, 0, headerLength, payload, offset, length);
+    Claim claim()
+    {
+        return claim;
+    }
+
+    /**
+     * @throws IllegalStateException if this thread holds a claim it has not committed: the stream waits for it.
+     */
+    void checkNoOpenClaim()
+    {
+        if (claim.isOpen())
+        {
+            throw new IllegalStateException("this thread holds a claim it has not committed or aborted: the stream " +
+                "waits for it, so commit (or abort) it before publishing again");
+        }
     }
 
     long offerConfirmation(

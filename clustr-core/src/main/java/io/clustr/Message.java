@@ -11,32 +11,23 @@ import org.agrona.DirectBuffer;
  */
 public final class Message
 {
-    private long senderId;
+    private final Channel.Kind kind;
+    private final GroupRegistry groups;
+    private long reservedValue;
     private DirectBuffer buffer;
-    private int senderGroupOffset;
-    private int senderGroupLength;
     private int payloadOffset;
     private int payloadLength;
-    private Channel.Kind kind;
 
-    Message()
-    {
-    }
-
-    void wrap(
-        final Channel.Kind kind,
-        final long senderId,
-        final DirectBuffer buffer,
-        final int senderGroupOffset,
-        final int senderGroupLength,
-        final int payloadOffset,
-        final int payloadLength)
+    Message(final Channel.Kind kind, final GroupRegistry groups)
     {
         this.kind = kind;
-        this.senderId = senderId;
+        this.groups = groups;
+    }
+
+    void wrap(final long reservedValue, final DirectBuffer buffer, final int payloadOffset, final int payloadLength)
+    {
+        this.reservedValue = reservedValue;
         this.buffer = buffer;
-        this.senderGroupOffset = senderGroupOffset;
-        this.senderGroupLength = senderGroupLength;
         this.payloadOffset = payloadOffset;
         this.payloadLength = payloadLength;
     }
@@ -46,15 +37,18 @@ public final class Message
      */
     public long senderId()
     {
-        return senderId;
+        return FrameFormat.senderId(reservedValue);
     }
 
     /**
-     * @return group of the node that published the message; empty for the master. Allocates a String.
+     * @return group of the node that published the message; empty for the master. No allocation: the name is
+     * looked up by the group id the frame carries.
      */
     public String senderGroup()
     {
-        return 0 == senderGroupLength ? "" : buffer.getStringWithoutLengthAscii(senderGroupOffset, senderGroupLength);
+        final int groupId = FrameFormat.senderGroupId(reservedValue);
+        final String name = groups.nameOf(groupId);
+        return null == name ? "group#" + groupId : name;
     }
 
     /**
@@ -113,7 +107,7 @@ public final class Message
     @Override
     public String toString()
     {
-        return "Message{kind=" + kind + ", senderId=" + senderId + ", senderGroup=" + senderGroup() +
+        return "Message{kind=" + kind + ", senderId=" + senderId() + ", senderGroup=" + senderGroup() +
             ", length=" + payloadLength + "}";
     }
 }

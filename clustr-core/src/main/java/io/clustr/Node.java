@@ -73,6 +73,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private final ConfirmationAdapter confirmationAdapter;
     private final Confirmations confirmations;
     private final Routes routes;
+    private final GroupRegistry groups;
     private final DataPublisher dataPublisher;
     private final SpawnBridge spawnBridge;
     private final NodeAgent agent;
@@ -100,23 +101,26 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         ConfirmationAdapter confirmationAdapter = null;
         ControlPublisher controlPublisher = null;
         Routes routes = null;
+        GroupRegistry groups = null;
         try
         {
+            groups = isMaster ? GroupRegistry.master(aeron, ProcessHandle.current().pid()) :
+                new GroupRegistry(aeron, -1);
             counters = new NodeCounters(aeron, id, group);
             errorHandler = new CountedErrorHandler(ctx.errorHandler(), counters.errors);
             ctx.errorRelay().attach(this);
             confirmations = isMaster ? new Confirmations(errorHandler) : null;
 
             subscriptions = new DataSubscriptions(aeron, channel, id, ctx.publicStreamId(), group,
-                ctx.fragmentLimit(), errorHandler, counters);
+                ctx.fragmentLimit(), errorHandler, counters, groups);
             controlAdapter = new ControlAdapter(
                 aeron.addSubscription(channel, ctx.controlStreamId()), counters.malformedFrames);
             confirmationAdapter = isMaster ? new ConfirmationAdapter(
                 aeron.addSubscription(channel, ctx.confirmationStreamId()), confirmations, counters.malformedFrames) :
                 null;
             controlPublisher = new ControlPublisher(aeron.addPublication(channel, ctx.controlStreamId()));
-            routes = new Routes(aeron, channel, id, group.getBytes(StandardCharsets.US_ASCII), ctx.publicStreamId(),
-                ctx.confirmationStreamId(), ctx.privatePublicationCache());
+            routes = new Routes(aeron, channel, id, GroupRegistry.NO_GROUP_ID, groups, membership::view,
+                ctx.publicStreamId(), ctx.confirmationStreamId(), ctx.privatePublicationCache());
 
             final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
             if (parentPid > 0 && null == parent)
@@ -127,7 +131,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(routes, controlPublisher, confirmationAdapter, controlAdapter, subscriptions,
-                counters);
+                counters, groups);
             throw ex;
         }
 
@@ -137,8 +141,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         this.confirmationAdapter = confirmationAdapter;
         this.controlPublisher = controlPublisher;
         this.routes = routes;
-        this.dataPublisher = new DataPublisher(id, group, ctx.termLength(), ctx.publishTimeoutNs(), routes,
-            aeron.countersReader(), membership::view, isClosed::get);
+        this.groups = groups;
+        this.dataPublisher = new DataPublisher(id, group, ctx.termLength(), ctx.publishTimeoutNs(),
+            ctx.handlerPublishTimeoutNs(), routes, aeron.countersReader(), isClosed::get);
 
         final String roleName = isMaster ? "clustr-master" : "clustr-" + group + "-" + id;
         final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
@@ -146,8 +151,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         this.spawnBridge = new SpawnBridge(
             this, ctx, this::nextWorkerId, errorHandler, (command) -> agentRef[0].submit(command), controlPublisher);
         this.agent = new NodeAgent(this, roleName, ctx.killGraceNs(), aeron, errorHandler, controlAdapter,
-            controlPublisher, subscriptions.privateAdapter(), confirmationAdapter, routes, membership, spawnBridge,
-            counters.messagesReceived, parent);
+            controlPublisher, subscriptions.privateAdapter(), confirmationAdapter, routes, groups, membership,
+            spawnBridge, counters.messagesReceived, parent);
         agentRef[0] = agent;
 
         final ErrorHandler runnerErrorHandler = (throwable) ->
@@ -388,7 +393,14 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * Publish a region of a buffer, copied once straight into the stream's log (zero copy otherwise, and no
      * allocation). On the public and group streams a message published while nobody subscribes reaches nobody and
      * succeeds. On a private stream it waits for the target to be connected, up to the publish timeout; if the target
-     * is known to have left, it fails at once. On any stream it waits while back-pressured, up to the publish timeout.
+     * is known to have left, it fails at once. On any stream it waits while back-pressured, up to the publish timeout;
+     * on the node's own duty-cycle thread (inside a handler or callback) only up to the handler publish timeout
+     * (100 ms by default, {@link Configuration#HANDLER_PUBLISH_TIMEOUT_PROP_NAME}), because the node drains none of
+     * its streams while it waits.
+     * <p>
+     * The largest message is an eighth of the term length (524,288 bytes with the default 4 MiB terms), the same for
+     * every sender; messages longer than the MTU less Aeron's 32 byte header (1,376 bytes by default) are fragmented
+     * and reassembled.
      *
      * @param channel where to publish.
      * @param buffer  holding the payload.
@@ -397,11 +409,46 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * @throws NullPointerException     if the channel or buffer is null.
      * @throws IllegalArgumentException if offset and length are outside the buffer, or the message is larger than
      *                                  the largest the cluster's term length allows.
-     * @throws ClustrException          if the node is closed, the target has left, or the publish timed out.
+     * @throws BackPressureException    if the stream stayed back-pressured for the timeout.
+     * @throws ClustrException          if the node is closed, the target has left, or it did not connect in time.
      */
     public final void publish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
         dataPublisher.publish(channel, buffer, offset, length);
+    }
+
+    /**
+     * Claim space for one message in a stream's log, to encode it in place (zero copy), then {@link Claim#commit()}
+     * it. Waits as {@link #publish(Channel, DirectBuffer, int, int)} does; where that would deliver to nobody (no
+     * subscriber on a public or group stream), the claim is scratch space and its commit delivers to nobody.
+     * The calling thread must commit or abort the claim before it publishes again.
+     *
+     * @param channel a public, group or private channel.
+     * @param length  of the payload, at most one frame: the MTU less Aeron's 32 byte header (1,376 bytes by default).
+     * @return the claim, owned by the calling thread until committed or aborted.
+     * @throws IllegalArgumentException if the channel is {@link Channel#CONFIRMATION} or the length is too large.
+     * @throws IllegalStateException    if this thread holds a claim it has not committed or aborted.
+     * @throws BackPressureException    if the stream stayed back-pressured for the timeout.
+     * @throws ClustrException          if the node is closed, the target has left, or it did not connect in time.
+     */
+    public final Claim claim(final Channel channel, final int length)
+    {
+        return dataPublisher.claim(channel, length);
+    }
+
+    /**
+     * Try to claim space for one message once, without waiting.
+     *
+     * @param channel a public, group or private channel.
+     * @param length  of the payload, at most one frame (see {@link #claim(Channel, int)}).
+     * @return the claim, or null if the stream is back-pressured or a private target is not connected yet.
+     * @throws IllegalArgumentException if the channel is {@link Channel#CONFIRMATION} or the length is too large.
+     * @throws IllegalStateException    if this thread holds a claim it has not committed or aborted.
+     * @throws ClustrException          if the node is closed or a private target has left.
+     */
+    public final Claim tryClaim(final Channel channel, final int length)
+    {
+        return dataPublisher.tryClaim(channel, length);
     }
 
     /**
@@ -662,7 +709,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         {
             dataPublisher.close();
             CloseHelper.quietCloseAll(routes, controlPublisher, confirmationAdapter, controlAdapter, subscriptions,
-                counters);
+                counters, groups);
             CloseHelper.quietClose(ctx::close);
             onClosed();
         }

@@ -49,6 +49,7 @@ final class NodeAgent implements Agent, ControlListener
     private final DataAdapter privateAdapter;
     private final ConfirmationAdapter confirmationAdapter;
     private final Routes routes;
+    private final GroupRegistry groups;
     private final Membership membership;
     private final KillTracker kills = new KillTracker();
     private final SpawnBridge spawnBridge;
@@ -82,6 +83,7 @@ final class NodeAgent implements Agent, ControlListener
         final DataAdapter privateAdapter,
         final ConfirmationAdapter confirmationAdapter,
         final Routes routes,
+        final GroupRegistry groups,
         final Membership membership,
         final SpawnBridge spawnBridge,
         final AtomicCounter messagesReceived,
@@ -100,6 +102,7 @@ final class NodeAgent implements Agent, ControlListener
         this.privateAdapter = privateAdapter;
         this.confirmationAdapter = confirmationAdapter;
         this.routes = routes;
+        this.groups = groups;
         this.membership = membership;
         this.spawnBridge = spawnBridge;
         this.messagesReceived = messagesReceived;
@@ -114,6 +117,7 @@ final class NodeAgent implements Agent, ControlListener
             joined.complete(null);
         }
         controlAdapter.listener(this);
+        spawnBridge.exitListener(this);
     }
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -438,6 +442,8 @@ final class NodeAgent implements Agent, ControlListener
 
         if (isMaster)
         {
+            // Assigned before the JoinAck: a node that learns of the worker in any way finds its group's id.
+            groups.assign(member.group());
             controlPublisher.joinAck(member.id(), masterPid, membership.members());
         }
 
@@ -463,6 +469,14 @@ final class NodeAgent implements Agent, ControlListener
                 membership.join(member);
             }
             this.masterPid = masterPid;
+            groups.masterPid(masterPid);
+            final int groupId = groups.idOf(node.group());
+            if (groupId <= GroupRegistry.NO_GROUP_ID)
+            {
+                throw new ClustrException("master " + masterPid + " acknowledged the join but has no id for group '" +
+                    node.group() + "' in the driver's counters: is the master of another clustr version?");
+            }
+            routes.senderGroupId(groupId);
             isJoinAcked = true;
             join(System.nanoTime());
         }

@@ -27,6 +27,7 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
     private long publishTimeoutNs = Configuration.publishTimeoutNs();
+    private long handlerPublishTimeoutNs = Configuration.handlerPublishTimeoutNs();
     private long joinTimeoutNs = Configuration.joinTimeoutNs();
     private long killGraceNs = Configuration.killGraceNs();
     private int fragmentLimit = Configuration.fragmentLimit();
@@ -114,10 +115,11 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
             throw new ConfigurationException("fragment limit must be at least 1, was " + fragmentLimit + " (" +
                 Configuration.FRAGMENT_LIMIT_PROP_NAME + ")");
         }
-        if (publishTimeoutNs < 0 || joinTimeoutNs <= 0 || killGraceNs < 0)
+        if (publishTimeoutNs < 0 || handlerPublishTimeoutNs < 0 || joinTimeoutNs <= 0 || killGraceNs < 0)
         {
             throw new ConfigurationException("timeouts must not be negative: publish=" + publishTimeoutNs +
-                "ns join=" + joinTimeoutNs + "ns kill grace=" + killGraceNs + "ns");
+                "ns handler publish=" + handlerPublishTimeoutNs + "ns join=" + joinTimeoutNs + "ns kill grace=" +
+                killGraceNs + "ns");
         }
 
         return self();
@@ -326,6 +328,26 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     public long publishTimeoutNs()
     {
         return publishTimeoutNs;
+    }
+
+    /**
+     * @param handlerPublishTimeoutNs how long a publish on the node's duty-cycle thread (inside a handler) waits for
+     *                                back-pressure to clear before it throws {@link BackPressureException}.
+     * @return this context.
+     * @see Configuration#HANDLER_PUBLISH_TIMEOUT_PROP_NAME
+     */
+    public C handlerPublishTimeoutNs(final long handlerPublishTimeoutNs)
+    {
+        this.handlerPublishTimeoutNs = handlerPublishTimeoutNs;
+        return self();
+    }
+
+    /**
+     * @return how long a publish on the node's duty-cycle thread waits for back-pressure to clear.
+     */
+    public long handlerPublishTimeoutNs()
+    {
+        return handlerPublishTimeoutNs;
     }
 
     /**

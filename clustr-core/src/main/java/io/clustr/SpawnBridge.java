@@ -41,6 +41,7 @@ final class SpawnBridge
     private final Object launchLock = new Object();
     private volatile Supervisor supervisor;
     private boolean isClosed;
+    private ControlListener exits;
 
     SpawnBridge(
         final Node node,
@@ -56,6 +57,15 @@ final class SpawnBridge
         this.idSupplier = idSupplier;
         this.errorHandler = errorHandler;
         this.agentCommands = agentCommands;
+    }
+
+    /**
+     * @param exits told of a child's exit before the lifecycle listeners are, so that by the time a listener's
+     *              {@code onExit} runs the child has departed: a private publish to it fails at once.
+     */
+    void exitListener(final ControlListener exits)
+    {
+        this.exits = exits;
     }
 
     void addListener(final LifecycleListener listener)
@@ -210,6 +220,11 @@ final class SpawnBridge
         killsAwaitingOnline.remove(child.id());
         controlPublisher.exit(
             child.id(), node.id(), child.pid(), status.code(), status.signal(), willRespawn, status.reason());
+        if (null != exits)
+        {
+            exits.onExit(
+                child.id(), node.id(), child.pid(), status.code(), status.signal(), willRespawn, status.reason());
+        }
 
         final WorkerHandle handle = handle(child);
         notifyListeners((listener) -> listener.onExit(handle, status, willRespawn));

@@ -22,16 +22,13 @@ class ChannelTest
     }
 
     @Test
-    void shouldMapGroupsIntoTheGroupStreamRangeStably()
+    void shouldMapGroupIdsIntoTheGroupStreamRange()
     {
-        for (final String name : new String[]{ "web", "cache", "a", "x.y-z_1:2" })
-        {
-            final int streamId = Configuration.groupStreamId(name);
-            assertTrue(streamId >= Configuration.GROUP_STREAM_ID_BASE, name);
-            assertTrue(streamId < Configuration.PRIVATE_STREAM_ID_BASE, name);
-            assertEquals(streamId, Configuration.groupStreamId(name));
-        }
-        assertNotEquals(Configuration.groupStreamId("web"), Configuration.groupStreamId("cache"));
+        assertEquals(Configuration.GROUP_STREAM_ID_BASE + 1, Configuration.groupStreamId(1));
+        assertTrue(Configuration.groupStreamId(GroupRegistry.MAX_GROUP_ID) < Configuration.PRIVATE_STREAM_ID_BASE);
+        assertThrows(IllegalArgumentException.class, () -> Configuration.groupStreamId(0));
+        assertThrows(IllegalArgumentException.class,
+            () -> Configuration.groupStreamId(GroupRegistry.MAX_GROUP_ID + 1));
     }
 
     @Test

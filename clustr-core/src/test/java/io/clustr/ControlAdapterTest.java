@@ -1,5 +1,7 @@
 package io.clustr;
 
+import io.aeron.logbuffer.Header;
+import io.aeron.protocol.DataHeaderFlyweight;
 import io.clustr.codecs.JoinAckEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
 import org.agrona.concurrent.AgentTerminationException;
@@ -7,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,10 +64,14 @@ class ControlAdapterTest
         });
         final DataAdapter data = new DataAdapter(
             null, Channel.Kind.PUBLIC, null, handlers, Throwable::printStackTrace, malformed, malformed, 10);
-        final Route route = new Route(null, 1, new byte[0], null, 1024, 1024);
-        route.writeHeader(buffer, 0, 0);
+        buffer.putLong(DataHeaderFlyweight.RESERVED_VALUE_OFFSET, FrameFormat.reservedValue(1, 0),
+            ByteOrder.LITTLE_ENDIAN);
+        final Header header = new Header(0, 16);
+        header.buffer(buffer);
+        header.offset(0);
 
-        assertThrows(AgentTerminationException.class, () -> data.onFragment(buffer, 0, route.headerLength, null));
+        assertThrows(AgentTerminationException.class,
+            () -> data.onFragment(buffer, DataHeaderFlyweight.HEADER_LENGTH, 0, header));
     }
 
     private int encodeJoinAck(final long workerId, final int members)

@@ -1,26 +1,26 @@
 package io.clustr;
 
-import io.clustr.codecs.DataDecoder;
-import io.clustr.codecs.MessageHeaderDecoder;
+import io.aeron.logbuffer.Header;
+import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The hand-written hot paths against the generated codec: frames a {@link Route} writes decode with the generated
- * {@link DataDecoder} (the block padding is legal SBE), and {@link DataAdapter} reads exactly what the generated
- * encoder wrote, and counts and skips anything else without throwing.
+ * The data frame format: the sender in the reserved value of Aeron's header round-trips for every id the cluster
+ * can hand out, {@link DataAdapter} hands handlers exactly the bytes after Aeron's header, and a frame whose
+ * reserved value is not clustr's is counted and skipped without throwing.
  */
 class FrameCodecTest
 {
@@ -31,102 +31,102 @@ class FrameCodecTest
     private final HandlerList handlers = new HandlerList();
 
     @ParameterizedTest
-    @CsvSource({
-        "'', '', 0", "web, '', 32", "bench-pub, bench-sub, 1", "a, abcdefghijklmnopq, 1024", "cache, '', 300" })
-    void shouldWriteFramesThatTheGeneratedDecoderReads(
-        final String senderGroup, final String targetGroup, final int payloadLength)
+    @CsvSource({ "0, 0", "1, 1", "42, 7", "1073741823, 16383", "123456789, 100" })
+    void shouldCarryTheSenderInTheReservedValue(final long senderId, final int groupId)
     {
-        final byte[] target = targetGroup.isEmpty() ? null : ascii(targetGroup);
-        final Route route = new Route(null, 42, ascii(senderGroup), target, 1376, 512 * 1024);
-        assertEquals(0, route.headerLength % Long.BYTES, "prefix and payload length fill whole words");
+        final long reservedValue = FrameFormat.reservedValue(senderId, groupId);
+        assertTrue(FrameFormat.isValid(reservedValue));
+        assertEquals(senderId, FrameFormat.senderId(reservedValue));
+        assertEquals(groupId, FrameFormat.senderGroupId(reservedValue));
+    }
 
+    @Test
+    void shouldRoundTripRandomSendersAndRejectEveryChangeToMagicOrVersion()
+    {
+        assertEquals(Configuration.MAX_WORKER_ID, FrameFormat.senderId(
+            FrameFormat.reservedValue(Configuration.MAX_WORKER_ID, GroupRegistry.MAX_GROUP_ID)));
+        final Random random = new Random(7);
+        for (int i = 0; i < 100_000; i++)
+        {
+            final long senderId = (random.nextLong() & Long.MAX_VALUE) % (Configuration.MAX_WORKER_ID + 1);
+            final int groupId = random.nextInt(GroupRegistry.MAX_GROUP_ID + 1);
+            final long reservedValue = FrameFormat.reservedValue(senderId, groupId);
+            assertEquals(senderId, FrameFormat.senderId(reservedValue));
+            assertEquals(groupId, FrameFormat.senderGroupId(reservedValue));
+
+            final int bit = random.nextInt(20);
+            assertFalse(FrameFormat.isValid(reservedValue ^ (1L << bit)), "flipped format bit " + bit);
+        }
+        assertFalse(FrameFormat.isValid(0), "a raw Aeron frame's default reserved value");
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "0", "1", "32", "1376" })
+    void shouldDeliverThePayloadRightAfterAeronsHeader(final int payloadLength)
+    {
         final byte[] payload = new byte[payloadLength];
         new Random(payloadLength).nextBytes(payload);
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[8 + route.headerLength + payloadLength + 8]);
-        route.writeFrame(frame, 8, new UnsafeBuffer(payload), 0, payloadLength);
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[4096]);
+        final int frameOffset = 64;
+        final Header header = frame(term, frameOffset, FrameFormat.reservedValue(42, 3));
+        term.putBytes(frameOffset + DataHeaderFlyweight.HEADER_LENGTH, payload);
 
-        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(frame, 8);
-        assertEquals(DataDecoder.SCHEMA_ID, header.schemaId());
-        assertEquals(DataDecoder.TEMPLATE_ID, header.templateId());
-        final DataDecoder decoder = new DataDecoder().wrap(
-            frame, 8 + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-        assertEquals(42, decoder.senderId());
-        assertEquals(senderGroup, decoder.senderGroup());
-        assertEquals(targetGroup, decoder.targetGroup());
-        final byte[] decoded = new byte[decoder.payloadLength()];
-        decoder.getPayload(decoded, 0, decoded.length);
-        assertArrayEquals(payload, decoded);
-        assertEquals(8 + route.headerLength + payloadLength, decoder.limit());
+        handlers.add((msg) -> received.add(msg.kind() + "|" + msg.senderId() + "|" + msg.length() + "|" +
+            (msg.length() > 0 ? msg.buffer().getByte(msg.offset() + msg.length() - 1) : "")));
+        adapter().onFragment(term, frameOffset + DataHeaderFlyweight.HEADER_LENGTH, payloadLength, header);
 
-        final DataAdapter adapter = adapter(target);
-        handlers.add((msg) -> received.add(
-            msg.senderId() + "|" + msg.senderGroup() + "|" + msg.length() + "|" + (msg.length() > 0 ?
-            msg.buffer().getByte(msg.offset() + msg.length() - 1) : "")));
-        adapter.onFragment(frame, 8, route.headerLength + payloadLength, null);
-        assertEquals(List.of("42|" + senderGroup + "|" + payloadLength + "|" +
+        assertEquals(List.of("PRIVATE|42|" + payloadLength + "|" +
             (payloadLength > 0 ? payload[payloadLength - 1] : "")), received);
         assertEquals(0, malformed.get());
     }
 
     @Test
-    void shouldSkipFramesForAnotherGroupSharingTheStream()
+    void shouldCountAndSkipFramesThatAreNotClustrsWithoutThrowing()
     {
-        final Route route = new Route(null, 7, ascii("web"), ascii("cache"), 1376, 512 * 1024);
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[route.headerLength + 8]);
-        route.writeFrame(frame, 0, new UnsafeBuffer(new byte[8]), 0, 8);
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[256]);
+        handlers.add((msg) -> received.add(msg.text()));
+        final DataAdapter adapter = adapter();
+        final Random random = new Random(3);
+        int expectedMalformed = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            final long reservedValue = random.nextLong();
+            final Header header = frame(term, 0, reservedValue);
+            adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 16, header);
+            if (!FrameFormat.isValid(reservedValue))
+            {
+                expectedMalformed++;
+            }
+        }
+        assertEquals(expectedMalformed, malformed.get());
+        assertEquals(10_000 - expectedMalformed, received.size());
 
-        handlers.add((msg) -> received.add("delivered"));
-        adapter(ascii("other")).onFragment(frame, 0, route.headerLength + 8, null);
-        assertEquals(List.of(), received);
-        adapter(ascii("cache")).onFragment(frame, 0, route.headerLength + 8, null);
-        assertEquals(List.of("delivered"), received);
-        assertEquals(0, malformed.get());
+        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 16, frame(term, 0, 0));
+        assertEquals(expectedMalformed + 1, malformed.get(), "a raw Aeron frame has reserved value 0");
     }
 
     @Test
-    void shouldCountAndSkipEveryTruncationAndCorruptionWithoutThrowing()
+    void shouldCountMessagesNobodyHandles()
     {
-        final Route route = new Route(null, 7, ascii("web"), null, 1376, 512 * 1024);
-        final byte[] payload = "hello".getBytes(StandardCharsets.US_ASCII);
-        final int frameLength = route.headerLength + payload.length;
-        final UnsafeBuffer valid = new UnsafeBuffer(new byte[frameLength]);
-        route.writeFrame(valid, 0, new UnsafeBuffer(payload), 0, payload.length);
-        handlers.add((msg) -> received.add(msg.text()));
-        final DataAdapter adapter = adapter(null);
-
-        int expectedMalformed = 0;
-        for (int length = 0; length < frameLength; length++)
-        {
-            final UnsafeBuffer term = new UnsafeBuffer(new byte[frameLength + 64]);
-            term.putBytes(0, valid, 0, length);
-            adapter.onFragment(term, 0, length, null);
-            expectedMalformed++;
-        }
-        assertEquals(expectedMalformed, malformed.get(), "every truncated frame is malformed");
-
-        final Random random = new Random(1);
-        for (int i = 0; i < 10_000; i++)
-        {
-            final byte[] bytes = new byte[frameLength];
-            valid.getBytes(0, bytes);
-            bytes[random.nextInt(bytes.length)] = (byte)random.nextInt();
-            final UnsafeBuffer term = new UnsafeBuffer(new byte[frameLength + 64]);
-            term.putBytes(0, bytes);
-            adapter.onFragment(term, 0, frameLength, null);
-        }
-        assertEquals(10_000, received.size() + malformed.get() - expectedMalformed,
-            "each corrupted frame is either delivered or counted as malformed");
-        assertTrue(received.stream().allMatch((text) -> text.length() <= payload.length));
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[256]);
+        final Header header = frame(term, 0, FrameFormat.reservedValue(1, 1));
+        adapter().onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8, header);
+        assertEquals(1, unhandled.get());
+        assertEquals(0, malformed.get());
     }
 
-    private DataAdapter adapter(final byte[] groupFilter)
+    private static Header frame(final UnsafeBuffer term, final int frameOffset, final long reservedValue)
+    {
+        term.putLong(frameOffset + DataHeaderFlyweight.RESERVED_VALUE_OFFSET, reservedValue, ByteOrder.LITTLE_ENDIAN);
+        final Header header = new Header(0, 16);
+        header.buffer(term);
+        header.offset(frameOffset);
+        return header;
+    }
+
+    private DataAdapter adapter()
     {
         return new DataAdapter(
-            null, Channel.Kind.PUBLIC, groupFilter, handlers, Throwable::printStackTrace, malformed, unhandled, 10);
-    }
-
-    private static byte[] ascii(final String text)
-    {
-        return text.getBytes(StandardCharsets.US_ASCII);
+            null, Channel.Kind.PRIVATE, null, handlers, Throwable::printStackTrace, malformed, unhandled, 10);
     }
 }

@@ -7,8 +7,6 @@ import io.clustr.Channel;
 import io.clustr.ClustrCounters;
 import io.clustr.Configuration;
 import io.clustr.WorkerHandle;
-import io.clustr.codecs.DataEncoder;
-import io.clustr.codecs.MessageHeaderEncoder;
 import io.clustr.test.DriverErrorLogWatcher;
 import io.clustr.test.InterruptAfter;
 import io.clustr.test.Tests;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,6 +36,11 @@ class RobustnessSystemTest
 {
     @RegisterExtension
     static final DriverErrorLogWatcher WATCHER = new DriverErrorLogWatcher();
+
+    /**
+     * clustr's magic in the low 16 bits of the reserved value, with a format version (15) that does not exist.
+     */
+    private static final long WRONG_VERSION = 0xC175L | (15L << 16);
 
     private ClusterFixture cluster;
     private WorkerHandle web;
@@ -111,7 +113,7 @@ class RobustnessSystemTest
         {
             offer(publicStream, "not a clustr frame".getBytes(StandardCharsets.US_ASCII));
             offer(publicStream, new byte[]{ 1, 2, 3 });
-            offer(publicStream, truncatedDataFrame());
+            offer(publicStream, new byte[32], WRONG_VERSION);
             offer(webPrivate, new byte[64]);
         }
 
@@ -163,27 +165,19 @@ class RobustnessSystemTest
             "malformed-frames counter of node " + nodeId + " (" + why + ")");
     }
 
-    /**
-     * A clustr data frame header whose payload length claims more bytes than the frame has.
-     */
-    private static byte[] truncatedDataFrame()
-    {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
-        final DataEncoder encoder = new DataEncoder()
-            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .senderId(99)
-            .putSenderGroup(new byte[]{ 'x' }, 0, 1)
-            .putTargetGroup(new byte[0], 0, 0);
-        buffer.putInt(encoder.limit(), 1_000_000, ByteOrder.LITTLE_ENDIAN);
-        final byte[] frame = new byte[encoder.limit() + 4 + 8];
-        buffer.getBytes(0, frame, 0, frame.length);
-        return frame;
-    }
-
     private static void offer(final Publication publication, final byte[] bytes)
     {
+        offer(publication, bytes, 0);
+    }
+
+    /**
+     * Offer a raw frame whose Aeron header carries the given reserved value (a raw Aeron frame's is 0).
+     */
+    private static void offer(final Publication publication, final byte[] bytes, final long reservedValue)
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
-        Tests.await(() -> publication.offer(buffer, 0, bytes.length) > 0, ClusterFixture.TIMEOUT,
-            () -> "offer of a raw frame on stream " + publication.streamId());
+        Tests.await(() -> publication.offer(buffer, 0, bytes.length, (termBuffer, termOffset, length) ->
+            reservedValue) > 0, ClusterFixture.TIMEOUT, () -> "offer of a raw frame on stream " +
+            publication.streamId());
     }
 }
