@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @InterruptAfter(300)
 class LossAndOrderSystemTest
 {
-    static final long MESSAGES = 1_000_000;
+    static final long MESSAGES = 3_000_000;
     static final int SENDERS = 3;
     static final String SENDER_GROUP = "lo-send";
     static final String RECEIVER_GROUP = "lo-sink";
