@@ -37,6 +37,7 @@ final class DataPublisher
     private final FrameWriter agentWriter = new FrameWriter();
     private final ThreadLocal<FrameWriter> writers = ThreadLocal.withInitial(this::newWriter);
     private final CopyOnWriteArrayList<FrameWriter> allWriters = new CopyOnWriteArrayList<>();
+    private long dutyCycleBudgetNs;
     private volatile Thread agentThread;
     private volatile WriterSlot publisherSlot;
 
@@ -70,6 +71,22 @@ final class DataPublisher
     }
 
     /**
+     * A duty cycle begins (agent thread): its handlers may together wait up to the handler publish timeout for
+     * back-pressure. One budget per cycle, not per publish: a handler that catches the exception and goes on fails
+     * at once for the rest of the cycle's poll batch, instead of waiting again for every message in it, and the
+     * agent returns to drain its streams.
+     */
+    void beginDutyCycle()
+    {
+        dutyCycleBudgetNs = handlerPublishTimeoutNs;
+        final Thread thread = Thread.currentThread();
+        if (thread != agentThread)
+        {
+            agentThread = thread; // an agent invoker's thread: the duty cycle runs on the caller's thread
+        }
+    }
+
+    /**
      * Wrap a byte array in the calling thread's writer, without copying it.
      */
     DirectBuffer wrap(final byte[] bytes)
@@ -85,7 +102,6 @@ final class DataPublisher
         final boolean isDutyCycle = Thread.currentThread() == agentThread;
         long startNs = 0;
         long lastScanNs = 0;
-        writer.resetIdle();
 
         while (true)
         {
@@ -109,6 +125,7 @@ final class DataPublisher
 
             if (result > 0 || isDelivered(channel, route, result))
             {
+                spend(isDutyCycle, startNs);
                 return;
             }
 
@@ -118,6 +135,7 @@ final class DataPublisher
             {
                 startNs = nowNs;
                 lastScanNs = nowNs;
+                writer.resetIdle();
             }
             else
             {
@@ -127,6 +145,7 @@ final class DataPublisher
                     lastScanNs = nowNs;
                     if (isAbandoned(channel, route, result))
                     {
+                        spend(isDutyCycle, startNs);
                         return;
                     }
                 }
@@ -169,7 +188,6 @@ final class DataPublisher
         final boolean isDutyCycle = Thread.currentThread() == agentThread;
         long startNs = 0;
         long lastScanNs = 0;
-        writer.resetIdle();
 
         while (true)
         {
@@ -182,10 +200,12 @@ final class DataPublisher
             final long result = writer.tryClaim(route, length);
             if (result > 0)
             {
+                spend(isDutyCycle, startNs);
                 return writer.claim();
             }
             if (isDelivered(channel, route, result))
             {
+                spend(isDutyCycle, startNs);
                 return writer.claim().inScratch(length);
             }
 
@@ -195,6 +215,7 @@ final class DataPublisher
             {
                 startNs = nowNs;
                 lastScanNs = nowNs;
+                writer.resetIdle();
             }
             else
             {
@@ -204,6 +225,7 @@ final class DataPublisher
                     lastScanNs = nowNs;
                     if (isAbandoned(channel, route, result))
                     {
+                        spend(isDutyCycle, startNs);
                         return writer.claim().inScratch(length);
                     }
                 }
@@ -345,18 +367,30 @@ final class DataPublisher
         }
     }
 
+    /**
+     * A publish on the duty-cycle thread that had to wait spends the wait from the cycle's budget.
+     */
+    private void spend(final boolean isDutyCycle, final long startNs)
+    {
+        if (isDutyCycle && 0 != startNs)
+        {
+            dutyCycleBudgetNs = Math.max(0, dutyCycleBudgetNs - (System.nanoTime() - startNs));
+        }
+    }
+
     private void checkTimeout(
         final Channel channel, final long result, final boolean isDutyCycle, final long waitedNs)
     {
         if (isDutyCycle)
         {
-            if (waitedNs > handlerPublishTimeoutNs)
+            if (waitedNs >= dutyCycleBudgetNs)
             {
+                dutyCycleBudgetNs = 0;
                 throw new BackPressureException("publish to " + channel + " from the duty-cycle thread (a handler " +
-                    "or callback) gave up after " + TimeUnit.NANOSECONDS.toMillis(handlerPublishTimeoutNs) +
-                    " ms: " + describe(channel, result) + ". A handler must not wait longer, because its node " +
-                    "stops draining its own streams meanwhile: use tryPublish and keep what failed, or publish " +
-                    "from another thread");
+                    "or callback) gave up: " + describe(channel, result) + ". Handlers may wait " +
+                    TimeUnit.NANOSECONDS.toMillis(handlerPublishTimeoutNs) + " ms in all per duty cycle, because " +
+                    "the node drains none of its own streams meanwhile: use tryPublish and keep what failed, or " +
+                    "publish from another thread");
             }
         }
         else if (waitedNs > publishTimeoutNs)

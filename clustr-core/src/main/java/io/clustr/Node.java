@@ -726,6 +726,14 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     // Used by the agent, subclasses and the error relay
     // ----------------------------------------------------------------------------------------------------------------
 
+    /**
+     * The agent starts a duty cycle: publishes from its handlers get a fresh waiting budget.
+     */
+    final void beginDutyCycle()
+    {
+        dataPublisher.beginDutyCycle();
+    }
+
     final void onAeronError(final Throwable ex)
     {
         if (ex instanceof DriverTimeoutException)

@@ -227,6 +227,7 @@ final class NodeAgent implements Agent, ControlListener
     public int doWork()
     {
         isInDutyCycle = true;
+        node.beginDutyCycle();
         try
         {
             return dutyCycle();

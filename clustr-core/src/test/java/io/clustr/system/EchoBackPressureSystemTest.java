@@ -1,5 +1,6 @@
 package io.clustr.system;
 
+import io.clustr.BackPressureException;
 import io.clustr.Channel;
 import io.clustr.ClustrException;
 import io.clustr.Master;
@@ -54,7 +55,7 @@ class EchoBackPressureSystemTest
      * What every failure a handler caught must be: the exception a publish from a handler throws when back-pressure
      * outlasts its bounded wait is this class or a subclass of it.
      */
-    static final Class<? extends ClustrException> BACK_PRESSURE_FAILURE = ClustrException.class;
+    static final Class<? extends ClustrException> BACK_PRESSURE_FAILURE = BackPressureException.class;
 
     static final int BURST = 20_000;
     static final int BURST_HOPS = 8;

@@ -12,6 +12,7 @@ import io.clustr.Worker;
  * <ul>
  *     <li>{@code confirm:<id>}: confirm to the master;</li>
  *     <li>{@code publish:public:<text>}, {@code publish:group:<name>:<text>}, {@code publish:worker:<id>:<text>};</li>
+ *     <li>{@code claim:group:<name>:<text>}: the same as a publish to that group, encoded into a claim;</li>
  *     <li>{@code kill:<id>:<code>}: kill another node, report {@code killed|myId|<id>|<exit code>} or
  *     {@code kill-failed|myId|<id>|<message>};</li>
  *     <li>{@code spawn:<group>}: spawn a child TestWorker of that group, report
@@ -73,6 +74,15 @@ public final class TestWorker
         if (text.startsWith("publish:public:"))
         {
             worker.publish(Channel.PUBLIC, text.substring("publish:public:".length()));
+            return true;
+        }
+        if (text.startsWith("claim:group:"))
+        {
+            final String[] parts = text.split(":", 4);
+            final byte[] bytes = parts[3].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            final io.clustr.Claim claim = worker.claim(Channel.group(parts[2]), bytes.length);
+            claim.buffer().putBytes(claim.offset(), bytes);
+            claim.commit();
             return true;
         }
         if (text.startsWith("publish:group:"))
