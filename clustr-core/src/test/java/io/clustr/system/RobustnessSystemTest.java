@@ -2,6 +2,7 @@ package io.clustr.system;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.clustr.Channel;
 import io.clustr.ClustrCounters;
@@ -127,6 +128,37 @@ class RobustnessSystemTest
     }
 
     @Test
+    void shouldWriteTheSameFrameAsRawAeronForA32BytePayload()
+    {
+        final String channel = Configuration.ipcChannel(Configuration.termLength());
+        final int rawStreamId = 999; // no clustr node uses it, so nothing in the cluster sees the raw frame
+        final List<String> frames = new java.util.ArrayList<>();
+        try (Subscription clustrStream = aeron.addSubscription(channel, Configuration.PUBLIC_STREAM_ID_DEFAULT);
+            Subscription rawStream = aeron.addSubscription(channel, rawStreamId);
+            Publication rawPublication = aeron.addPublication(channel, rawStreamId))
+        {
+            Tests.await(() -> rawPublication.isConnected() && clustrStream.imageCount() > 0, ClusterFixture.TIMEOUT,
+                () -> "subscriptions linked");
+            cluster.master.publish(Channel.PUBLIC, new UnsafeBuffer(new byte[32]), 0, 32);
+            offer(rawPublication, new byte[32]);
+
+            for (final Subscription subscription : List.of(clustrStream, rawStream))
+            {
+                final int before = frames.size();
+                Tests.await(() ->
+                {
+                    subscription.poll((buffer, offset, length, header) -> frames.add(header.frameLength() + "|" +
+                        length + "|" + FrameFormatProbe.senderId(header.reservedValue())), 1);
+                    return frames.size() > before;
+                }, ClusterFixture.TIMEOUT, () -> "a frame on stream " + subscription.streamId() + ", got " + frames);
+            }
+        }
+
+        // frame length = Aeron's 32 byte header + the payload, for clustr (sender 0, the master) as for raw Aeron
+        assertEquals(List.of("64|32|0", "64|32|-1"), frames);
+    }
+
+    @Test
     void shouldKeepDeliveringAfterAHandlerThrows()
     {
         final long errorsBefore = ClustrCounters.read(
@@ -148,6 +180,17 @@ class RobustnessSystemTest
         assertThrows(RegistrationException.class, () -> aeron.addPublication("aeron:ipc?term-length=3", 1));
         final AssertionError error = assertThrows(AssertionError.class, WATCHER::check);
         assertTrue(error.getMessage().contains("Term length less than min length"), error.getMessage());
+    }
+
+    /**
+     * Reads the sender id the way clustr's receivers do, or -1 for a frame that is not clustr's.
+     */
+    private static final class FrameFormatProbe
+    {
+        static long senderId(final long reservedValue)
+        {
+            return (reservedValue & 0xF_FFFFL) == (0xC175L | (1L << 16)) ? reservedValue >>> 34 : -1;
+        }
     }
 
     private long malformed(final long nodeId)
