@@ -107,33 +107,11 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         this.id = id;
         this.group = group;
         final boolean isMaster = this instanceof Master;
-        // Every publication carries the untethered timeouts (for IPC the driver takes them from the publication);
-        // they apply only to the untethered subscriptions, which are the public and group ones.
-        final String channel = Configuration.ipcChannel(ctx.termLength()) +
-            "|" + CommonContext.UNTETHERED_WINDOW_LIMIT_TIMEOUT_PARAM_NAME + "=" +
-            ctx.untetheredWindowLimitTimeoutNs() + "ns" +
-            "|" + CommonContext.UNTETHERED_LINGER_TIMEOUT_PARAM_NAME + "=" + ctx.untetheredLingerTimeoutNs() + "ns";
+        final String channel = channel(ctx);
         final String untetheredChannel = channel + "|" + CommonContext.TETHER_PARAM_NAME + "=false|" +
             CommonContext.REJOIN_PARAM_NAME + "=false";
         final NodeAgent[] agentRef = new NodeAgent[1];
-        final UntetheredStream.Agent streamAgent = new UntetheredStream.Agent()
-        {
-            public void submit(final Runnable command)
-            {
-                agentRef[0].submit(command);
-            }
-
-            public void onCutLoose(final UntetheredStream stream, final Subscription subscription, final long position)
-            {
-                agentRef[0].onCutLoose(stream, subscription, position);
-            }
-
-            public void onImageAvailable(
-                final UntetheredStream stream, final long subscriptionRegistrationId, final long joinPosition)
-            {
-                agentRef[0].onImageAvailable(stream, subscriptionRegistrationId, joinPosition);
-            }
-        };
+        final UntetheredStream.Agent streamAgent = forwardTo(agentRef);
 
         NodeCounters counters = null;
         DataSubscriptions subscriptions = null;
@@ -218,6 +196,45 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         {
             AgentRunner.startOnThread(runner, this::newAgentThread);
         }
+    }
+
+    /**
+     * The channel of a node's publications and tethered subscriptions. Every publication carries the untethered
+     * timeouts (for IPC the driver takes them from the publication, not the subscription); they apply only to
+     * untethered subscriptions, which are the public and group ones.
+     */
+    private static String channel(final Context<?> ctx)
+    {
+        return Configuration.ipcChannel(ctx.termLength()) +
+            "|" + CommonContext.UNTETHERED_WINDOW_LIMIT_TIMEOUT_PARAM_NAME + "=" +
+            ctx.untetheredWindowLimitTimeoutNs() + "ns" +
+            "|" + CommonContext.UNTETHERED_LINGER_TIMEOUT_PARAM_NAME + "=" + ctx.untetheredLingerTimeoutNs() + "ns";
+    }
+
+    /**
+     * The streams are made before the agent: their events go to it once it exists (none can come before a public or
+     * group handler is added, after the node is built).
+     */
+    private static UntetheredStream.Agent forwardTo(final NodeAgent[] agentRef)
+    {
+        return new UntetheredStream.Agent()
+        {
+            public void submit(final Runnable command)
+            {
+                agentRef[0].submit(command);
+            }
+
+            public void onCutLoose(final UntetheredStream stream, final Subscription subscription, final long position)
+            {
+                agentRef[0].onCutLoose(stream, subscription, position);
+            }
+
+            public void onImageAvailable(
+                final UntetheredStream stream, final long subscriptionRegistrationId, final long joinPosition)
+            {
+                agentRef[0].onImageAvailable(stream, subscriptionRegistrationId, joinPosition);
+            }
+        };
     }
 
     private Thread newAgentThread(final Runnable runnable)

@@ -8,7 +8,6 @@ import io.aeron.UnavailableImageHandler;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 
-import java.util.function.Consumer;
 
 /**
  * A node's subscription to the public or its group stream, which is untethered: the media driver cuts a subscriber
