@@ -51,6 +51,17 @@ public final class ClustrCounters
     public static final int DRIVER_ROUND_TRIP_TYPE_ID = 7305;
 
     /**
+     * Times the node was cut loose from the public or a group stream because it fell too far behind (see
+     * {@link MissedListener}).
+     */
+    public static final int CUT_LOOSE_TYPE_ID = 7306;
+
+    /**
+     * Bytes of the public and group streams' logs the node missed while cut loose (see {@link MissedListener}).
+     */
+    public static final int BYTES_MISSED_TYPE_ID = 7307;
+
+    /**
      * A group of the cluster: key = master pid (int64), group id (uint16), name length (uint16), name (ASCII).
      */
     public static final int GROUP_TYPE_ID = 7310;

@@ -185,6 +185,36 @@ public final class Configuration
      */
     public static final int PRIVATE_PUBLICATION_CACHE_DEFAULT = 256;
 
+    /**
+     * How long a subscriber of the public or a group stream may stay more than three quarters of the stream's window
+     * (the term length) behind the fastest subscriber before the media driver cuts it loose: its image goes
+     * unavailable and, after {@link #UNTETHERED_LINGER_TIMEOUT_PROP_NAME}, the stream's publishers stop waiting for
+     * it. Set on every clustr publication ({@code untethered-window-limit-timeout}); the first publication of a
+     * stream decides, so every node of a cluster must agree (a spawning node passes {@code clustr.*} properties to
+     * its children). The driver checks it on its timer ({@code aeron.timer.interval}, 100 ms in clustr's driver
+     * profiles, 1 s in Aeron's default), so a dead or stalled subscriber costs the others about window limit +
+     * linger + up to two timer intervals.
+     */
+    public static final String UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME = "clustr.untethered.window.limit.timeout";
+
+    /**
+     * Default untethered window limit timeout: 300 ms. Long enough that a busy but live subscriber (a GC pause, a
+     * burst) is not cut loose at once, short enough that with the linger and the driver's 100 ms timer a dead one
+     * stalls the stream well under a second.
+     */
+    public static final long UNTETHERED_WINDOW_LIMIT_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(300);
+
+    /**
+     * How long a cut-loose subscriber of the public or a group stream lingers (its image already unavailable to it)
+     * before the media driver removes it from the stream's flow control ({@code untethered-linger-timeout}).
+     */
+    public static final String UNTETHERED_LINGER_TIMEOUT_PROP_NAME = "clustr.untethered.linger.timeout";
+
+    /**
+     * Default untethered linger timeout: 100 ms.
+     */
+    public static final long UNTETHERED_LINGER_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private Configuration()
     {
     }
@@ -346,6 +376,25 @@ public final class Configuration
     public static int privatePublicationCache()
     {
         return Integer.getInteger(PRIVATE_PUBLICATION_CACHE_PROP_NAME, PRIVATE_PUBLICATION_CACHE_DEFAULT);
+    }
+
+    /**
+     * @return the untethered window limit timeout in nanoseconds.
+     * @see #UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME
+     */
+    public static long untetheredWindowLimitTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(
+            UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME, UNTETHERED_WINDOW_LIMIT_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @return the untethered linger timeout in nanoseconds.
+     * @see #UNTETHERED_LINGER_TIMEOUT_PROP_NAME
+     */
+    public static long untetheredLingerTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(UNTETHERED_LINGER_TIMEOUT_PROP_NAME, UNTETHERED_LINGER_TIMEOUT_DEFAULT_NS);
     }
 
     /**

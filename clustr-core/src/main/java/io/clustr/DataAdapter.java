@@ -24,7 +24,12 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final AtomicCounter malformedFrames;
     private final AtomicCounter unhandledMessages;
     private final int fragmentLimit;
+    private final boolean isUntethered;
+    private final FragmentHandler lapGuard = this::onLogFragment;
     private long delivered;
+    private int pollTermId;
+    private boolean isPollTermKnown;
+    private boolean isLapped;
 
     DataAdapter(
         final Subscription subscription,
@@ -43,11 +48,52 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         this.malformedFrames = malformedFrames;
         this.unhandledMessages = unhandledMessages;
         this.fragmentLimit = fragmentLimit;
+        this.isUntethered = kind != Channel.Kind.PRIVATE;
     }
 
     int poll()
     {
-        return subscription.poll(assembler, fragmentLimit);
+        if (!isUntethered)
+        {
+            return subscription.poll(assembler, fragmentLimit);
+        }
+
+        beginPoll();
+        return subscription.poll(lapGuard, fragmentLimit);
+    }
+
+    void beginPoll()
+    {
+        isPollTermKnown = false;
+        isLapped = false;
+    }
+
+    /**
+     * On an untethered stream, a handler that stalls long enough gets its node cut loose, and the publishers may
+     * then overwrite the part of the log the rest of that poll would read. One poll reads one term, so every frame
+     * of a poll has the same term id: a frame with another one is a later lap, and it and the rest of the poll are
+     * skipped (the node is told what it missed when it resumes, see {@link MissedListener}).
+     */
+    void onLogFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (isLapped)
+        {
+            return;
+        }
+
+        final int termId = header.termId();
+        if (!isPollTermKnown)
+        {
+            pollTermId = termId;
+            isPollTermKnown = true;
+        }
+        else if (termId != pollTermId)
+        {
+            isLapped = true;
+            return;
+        }
+
+        assembler.onFragment(buffer, offset, length, header);
     }
 
     /**

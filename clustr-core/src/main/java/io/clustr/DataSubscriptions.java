@@ -10,9 +10,10 @@ import java.util.function.Consumer;
  * A node's message handlers and the data subscriptions they need. The private stream is subscribed at start; the
  * public stream with the first public handler and the group stream with the first group handler, never before (an
  * IPC publication is flow-controlled by its slowest subscriber, so a node that does not listen must not consume).
- * The adapter is created on the caller's thread, linked to the stream's log before the call returns (one driver round
- * trip, see {@link Subscribers}), so messages published after {@code onPublic} returns are delivered, and handed to
- * the agent, which polls it from its next cycle.
+ * The subscription is made on the caller's thread, linked to the stream's log before the call returns (one driver
+ * round trip, see {@link Subscribers}), so messages published after {@code onPublic} returns are delivered, and
+ * handed to the agent, which polls it from its next cycle. The private stream is tethered (its publishers wait for
+ * the node, up to the publish timeout); the public and group streams are untethered ({@link UntetheredStream}).
  */
 final class DataSubscriptions implements AutoCloseable
 {
@@ -28,8 +29,10 @@ final class DataSubscriptions implements AutoCloseable
     private final HandlerList privateHandlers = new HandlerList();
     private final HandlerList groupHandlers = new HandlerList();
     private final DataAdapter privateAdapter;
-    private DataAdapter publicAdapter;
-    private DataAdapter groupAdapter;
+    private final String untetheredChannel;
+    private final UntetheredStream.Agent streamAgent;
+    private UntetheredStream publicStream;
+    private UntetheredStream groupStream;
     private boolean isClosed;
 
     DataSubscriptions(
@@ -41,7 +44,9 @@ final class DataSubscriptions implements AutoCloseable
         final int fragmentLimit,
         final ErrorHandler errorHandler,
         final NodeCounters counters,
-        final GroupRegistry groups)
+        final GroupRegistry groups,
+        final String untetheredChannel,
+        final UntetheredStream.Agent streamAgent)
     {
         this.aeron = aeron;
         this.channel = channel;
@@ -51,6 +56,8 @@ final class DataSubscriptions implements AutoCloseable
         this.errorHandler = errorHandler;
         this.counters = counters;
         this.groups = groups;
+        this.untetheredChannel = untetheredChannel;
+        this.streamAgent = streamAgent;
         this.privateAdapter = new DataAdapter(
             aeron.addSubscription(channel, Configuration.privateStreamId(nodeId)), Channel.Kind.PRIVATE, groups,
             privateHandlers, errorHandler, counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
@@ -68,35 +75,35 @@ final class DataSubscriptions implements AutoCloseable
 
     /**
      * @param handler     to add.
-     * @param onSubscribe given the new adapter when this is the first public handler.
+     * @param onSubscribe given the new stream when this is the first public handler.
      */
-    void addPublicHandler(final MessageHandler handler, final Consumer<DataAdapter> onSubscribe)
+    void addPublicHandler(final MessageHandler handler, final Consumer<UntetheredStream> onSubscribe)
     {
         publicHandlers.add(handler);
         synchronized (this)
         {
-            if (null == publicAdapter)
+            if (null == publicStream)
             {
                 checkOpen();
-                publicAdapter = new DataAdapter(
-                    Subscribers.awaitLinked(aeron, aeron.addSubscription(channel, publicStreamId)), Channel.Kind.PUBLIC,
-                    groups, publicHandlers, errorHandler, counters.malformedFrames, counters.unhandledMessages,
-                    fragmentLimit);
-                onSubscribe.accept(publicAdapter);
+                final UntetheredStream stream = new UntetheredStream(aeron, untetheredChannel, publicStreamId,
+                    Channel.Kind.PUBLIC, groups, publicHandlers, errorHandler, counters, fragmentLimit, streamAgent);
+                stream.subscribe();
+                publicStream = stream;
+                onSubscribe.accept(stream);
             }
         }
     }
 
     /**
      * @param handler     to add.
-     * @param onSubscribe given the new adapter when this is the first group handler.
+     * @param onSubscribe given the new stream when this is the first group handler.
      */
-    void addGroupHandler(final MessageHandler handler, final Consumer<DataAdapter> onSubscribe)
+    void addGroupHandler(final MessageHandler handler, final Consumer<UntetheredStream> onSubscribe)
     {
         groupHandlers.add(handler);
         synchronized (this)
         {
-            if (null == groupAdapter)
+            if (null == groupStream)
             {
                 checkOpen();
                 final int groupId = groups.idOf(group);
@@ -105,12 +112,12 @@ final class DataSubscriptions implements AutoCloseable
                     throw new ClustrException("group '" + group + "' has no id: the master assigns it when the " +
                         "worker joins, so subscribe to the group after the worker has joined");
                 }
-                final int streamId = Configuration.groupStreamId(groupId);
-                groupAdapter = new DataAdapter(
-                    Subscribers.awaitLinked(aeron, aeron.addSubscription(channel, streamId)),
-                    Channel.Kind.GROUP, groups, groupHandlers, errorHandler,
-                    counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
-                onSubscribe.accept(groupAdapter);
+                final UntetheredStream stream = new UntetheredStream(aeron, untetheredChannel,
+                    Configuration.groupStreamId(groupId), Channel.Kind.GROUP, groups, groupHandlers, errorHandler,
+                    counters, fragmentLimit, streamAgent);
+                stream.subscribe();
+                groupStream = stream;
+                onSubscribe.accept(stream);
             }
         }
     }
@@ -127,6 +134,6 @@ final class DataSubscriptions implements AutoCloseable
     public synchronized void close()
     {
         isClosed = true;
-        CloseHelper.quietCloseAll(privateAdapter, publicAdapter, groupAdapter);
+        CloseHelper.quietCloseAll(privateAdapter, publicStream, groupStream);
     }
 }

@@ -198,6 +198,16 @@ public final class Master extends Node
      * {@inheritDoc}
      */
     @Override
+    public Master onMissed(final MissedListener listener)
+    {
+        super.onMissed(listener);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
     public Master onLifecycle(final LifecycleListener listener)
     {
         super.onLifecycle(listener);

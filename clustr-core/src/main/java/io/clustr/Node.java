@@ -1,7 +1,11 @@
 package io.clustr;
 
 import io.aeron.Aeron;
+import io.aeron.CommonContext;
 import io.aeron.RethrowingErrorHandler;
+import io.aeron.Subscription;
+import io.aeron.exceptions.ClientTimeoutException;
+import io.aeron.exceptions.ConductorServiceTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.clustr.spawn.ChildProcess;
 import io.clustr.spawn.ChildState;
@@ -17,6 +21,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CountedErrorHandler;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +66,13 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     private static final long AWAIT_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
+    /**
+     * Sleep of the Aeron client conductor's own thread between duty cycles (Aeron's default is 16 ms). The conductor
+     * sends the client's keep-alives (every 500 ms) and hands driver events (new and lost images) to their handlers;
+     * commands a node sends (subscribe, publish) are answered on the calling thread, so they never wait for it.
+     */
+    static final long CONDUCTOR_IDLE_SLEEP_MS = 10;
+
     private final Context<?> ctx;
     private final long id;
     private final String group;
@@ -80,10 +93,12 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final CopyOnWriteArrayList<KillHandler> killHandlers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<MissedListener> missedListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean isClosed = new AtomicBoolean();
     private final AtomicBoolean isReleased = new AtomicBoolean();
     private final NodeTermination termination;
     private volatile boolean isDriverGone;
+    private volatile Throwable aeronClosedBy;
     private volatile int pinnedCpu = -1;
 
     Node(final Context<?> ctx, final Aeron aeron, final long id, final String group, final long parentPid)
@@ -93,7 +108,11 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         this.id = id;
         this.group = group;
         final boolean isMaster = this instanceof Master;
-        final String channel = Configuration.ipcChannel(ctx.termLength());
+        final String channel = channel(ctx);
+        final String untetheredChannel = channel + "|" + CommonContext.TETHER_PARAM_NAME + "=false|" +
+            CommonContext.REJOIN_PARAM_NAME + "=false";
+        final NodeAgent[] agentRef = new NodeAgent[1];
+        final UntetheredStream.Agent streamAgent = forwardTo(agentRef);
 
         NodeCounters counters = null;
         DataSubscriptions subscriptions = null;
@@ -112,7 +131,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             confirmations = isMaster ? new Confirmations(errorHandler) : null;
 
             subscriptions = new DataSubscriptions(aeron, channel, id, ctx.publicStreamId(), group,
-                ctx.fragmentLimit(), errorHandler, counters, groups);
+                ctx.fragmentLimit(), errorHandler, counters, groups, untetheredChannel, streamAgent);
             controlAdapter = new ControlAdapter(
                 aeron.addSubscription(channel, ctx.controlStreamId()), counters.malformedFrames);
             confirmationAdapter = isMaster ? new ConfirmationAdapter(
@@ -147,7 +166,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
         final String roleName = isMaster ? "clustr-master" : "clustr-" + group + "-" + id;
         final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
-        final NodeAgent[] agentRef = new NodeAgent[1];
         this.spawnBridge = new SpawnBridge(
             this, ctx, this::nextWorkerId, errorHandler, (command) -> agentRef[0].submit(command), controlPublisher);
         this.agent = new NodeAgent(this, roleName, ctx.killGraceNs(), aeron, errorHandler, controlAdapter,
@@ -185,6 +203,45 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
     }
 
+    /**
+     * The channel of a node's publications and tethered subscriptions. Every publication carries the untethered
+     * timeouts (for IPC the driver takes them from the publication, not the subscription); they apply only to
+     * untethered subscriptions, which are the public and group ones.
+     */
+    private static String channel(final Context<?> ctx)
+    {
+        return Configuration.ipcChannel(ctx.termLength()) +
+            "|" + CommonContext.UNTETHERED_WINDOW_LIMIT_TIMEOUT_PARAM_NAME + "=" +
+            ctx.untetheredWindowLimitTimeoutNs() + "ns" +
+            "|" + CommonContext.UNTETHERED_LINGER_TIMEOUT_PARAM_NAME + "=" + ctx.untetheredLingerTimeoutNs() + "ns";
+    }
+
+    /**
+     * The streams are made before the agent: their events go to it once it exists (none can come before a public or
+     * group handler is added, after the node is built).
+     */
+    private static UntetheredStream.Agent forwardTo(final NodeAgent[] agentRef)
+    {
+        return new UntetheredStream.Agent()
+        {
+            public void submit(final Runnable command)
+            {
+                agentRef[0].submit(command);
+            }
+
+            public void onCutLoose(final UntetheredStream stream, final Subscription subscription, final long position)
+            {
+                agentRef[0].onCutLoose(stream, subscription, position);
+            }
+
+            public void onImageAvailable(
+                final UntetheredStream stream, final long subscriptionRegistrationId, final long joinPosition)
+            {
+                agentRef[0].onImageAvailable(stream, subscriptionRegistrationId, joinPosition);
+            }
+        };
+    }
+
     private Thread newAgentThread(final Runnable runnable)
     {
         final CpuSet cpus = ctx.cpus();
@@ -204,8 +261,12 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     }
 
     /**
-     * Create an Aeron client for a node unless the context has one: conductor invoked by the node's own duty cycle
-     * (one thread per node), errors reported to the node, exceptions inside a poll reaching the agent.
+     * Create an Aeron client for a node unless the context has one: errors reported to the node, exceptions inside a
+     * poll reaching the agent, and the client conductor on a thread of its own ({@code clustr-aeron-<name>}, a daemon,
+     * sleeping {@link #CONDUCTOR_IDLE_SLEEP_MS} between cycles, never spinning), so the client keeps sending its
+     * keep-alives and handling driver events while a handler runs long: a stalled handler then costs the node the
+     * messages it cannot take, never its membership (the driver drops a client that sends no keep-alive for its
+     * client liveness timeout, 10 s by default).
      */
     static Aeron connect(final Context<?> ctx)
     {
@@ -216,7 +277,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
         final Aeron.Context aeronCtx = new Aeron.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
-            .useConductorAgentInvoker(true)
+            .useConductorAgentInvoker(false)
+            .idleStrategy(new SleepingMillisIdleStrategy(CONDUCTOR_IDLE_SLEEP_MS))
+            .threadFactory(conductorThreadFactory(ctx.name()))
             .errorHandler(ctx.errorRelay())
             .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
             .closeLingerDurationNs(Configuration.CLOSE_LINGER_NS)
@@ -235,6 +298,25 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 ": start the master first, or point the node at the right directory (" + AERON_DIR_ENV +
                 ", -Daeron.dir or Options.aeronDirectory)", ex);
         }
+    }
+
+    /**
+     * Aeron's runner names the thread after the conductor ({@code aeron-client}) once it is made; the thread renames
+     * itself when it starts, so a thread dump shows whose client it is.
+     */
+    private static ThreadFactory conductorThreadFactory(final String nodeName)
+    {
+        final String name = "clustr-aeron" + (null == nodeName ? "" : "-" + nodeName);
+        return (runnable) ->
+        {
+            final Thread thread = new Thread(() ->
+            {
+                Thread.currentThread().setName(name);
+                runnable.run();
+            }, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -317,7 +399,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public Node onPublic(final MessageHandler handler)
     {
         checkOpen();
-        subscriptions.addPublicHandler(handler, (adapter) -> agent.submit(() -> agent.onPublicAdapter(adapter)));
+        subscriptions.addPublicHandler(handler, (stream) -> agent.submit(() -> agent.onPublicStream(stream)));
         return this;
     }
 
@@ -343,6 +425,25 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public Node onKill(final KillHandler handler)
     {
         killHandlers.add(Objects.requireNonNull(handler, "kill handler must not be null"));
+        return this;
+    }
+
+    /**
+     * Add a listener told when this node was cut loose from the public or its group stream because it fell too far
+     * behind (a handler that ran long, a process that was stopped), and resumed on the stream's live position: the
+     * messages in between were not delivered to it, and the listener gets how many bytes of the stream that was.
+     * Called on the duty-cycle thread, once per gap, after the node has resumed. The node's counters
+     * ({@link ClustrCounters#CUT_LOOSE_TYPE_ID}, {@link ClustrCounters#BYTES_MISSED_TYPE_ID}) count the same.
+     * <p>
+     * Only the public and group streams cut a node loose (so that one slow subscriber never holds up the others, see
+     * {@link Configuration#UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME}); private and confirmation streams never do.
+     *
+     * @param listener to add.
+     * @return this node.
+     */
+    public Node onMissed(final MissedListener listener)
+    {
+        missedListeners.add(Objects.requireNonNull(listener, "missed listener must not be null"));
         return this;
     }
 
@@ -740,7 +841,60 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         {
             isDriverGone = true;
         }
+        if ((ex instanceof DriverTimeoutException || ex instanceof ClientTimeoutException ||
+            ex instanceof ConductorServiceTimeoutException) && null == aeronClosedBy)
+        {
+            aeronClosedBy = ex;
+        }
         errorHandler.onError(ex);
+    }
+
+    /**
+     * @return why this node's Aeron client has closed by itself, from the error that closed it.
+     */
+    final String whyAeronClosed()
+    {
+        final Throwable cause = aeronClosedBy;
+        final long livenessS = TimeUnit.NANOSECONDS.toSeconds(aeron.context().interServiceTimeoutNs());
+        if (cause instanceof ClientTimeoutException)
+        {
+            return "the media driver timed this client out (no keep-alive for " + livenessS +
+                " s: was the process stopped?)";
+        }
+        if (cause instanceof ConductorServiceTimeoutException)
+        {
+            return "its Aeron client conductor was not run for " + livenessS + " s (in invoker mode a handler " +
+                "blocked the thread that invokes it): " + cause.getMessage();
+        }
+        if (cause instanceof DriverTimeoutException)
+        {
+            return "its media driver has gone (" + cause.getMessage() + ")";
+        }
+
+        return "its Aeron client has closed";
+    }
+
+    /**
+     * On the agent: this node was cut loose from a stream and has resumed on it, {@code bytesMissed} later.
+     */
+    final void onMissed(final Channel.Kind stream, final long bytesMissed)
+    {
+        counters.bytesMissed.getAndAddRelease(bytesMissed);
+        for (final MissedListener listener : missedListeners)
+        {
+            try
+            {
+                listener.onMissed(stream, bytesMissed);
+            }
+            catch (final AgentTerminationException ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
     }
 
     /**
@@ -804,7 +958,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     final void addGroupHandler(final MessageHandler handler)
     {
         checkOpen();
-        subscriptions.addGroupHandler(handler, (adapter) -> agent.submit(() -> agent.onGroupAdapter(adapter)));
+        subscriptions.addGroupHandler(handler, (stream) -> agent.submit(() -> agent.onGroupStream(stream)));
     }
 
     private long nextWorkerId()

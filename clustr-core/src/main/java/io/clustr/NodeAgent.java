@@ -1,6 +1,7 @@
 package io.clustr;
 
 import io.aeron.Aeron;
+import io.aeron.Subscription;
 import io.clustr.spawn.ChildProcess;
 import io.clustr.spawn.ChildState;
 import io.clustr.spawn.ExitStatus;
@@ -11,6 +12,7 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -23,10 +25,12 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Every cycle polls the data subscriptions (private, public and group once they have handlers, confirmations on
  * the master) and runs the user's handlers. Housekeeping polls the control stream, runs commands, sends queued
- * control frames and the join, and invokes the Aeron client conductor; it runs every cycle once the node is idle and
- * every 16th cycle while messages flow. Slow work (parent and driver liveness, kill deadlines) runs on a 100 ms tick.
+ * control frames and the join, swaps in the subscriptions of streams the node was cut loose from, and invokes the
+ * Aeron client conductor when the client runs in invoker mode (a node's own client runs its conductor on its own
+ * thread, so a long handler never starves it); it runs every cycle once the node is idle and every 16th cycle while
+ * messages flow. Slow work (parent and driver liveness, kill deadlines) runs on a 100 ms tick.
  */
-final class NodeAgent implements Agent, ControlListener
+final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
 {
     static final long SLOW_TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long CONDUCTOR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -58,6 +62,7 @@ final class NodeAgent implements Agent, ControlListener
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ArrayList<UntetheredStream> resubscribing = new ArrayList<>();
     private DataAdapter publicAdapter;
     private DataAdapter groupAdapter;
     private long cycles;
@@ -129,7 +134,7 @@ final class NodeAgent implements Agent, ControlListener
      *
      * @param command to run; exceptions go to the error handler.
      */
-    void submit(final Runnable command)
+    public void submit(final Runnable command)
     {
         commands.offer(command);
     }
@@ -170,14 +175,41 @@ final class NodeAgent implements Agent, ControlListener
     // Commands: run on the agent
     // ----------------------------------------------------------------------------------------------------------------
 
-    void onPublicAdapter(final DataAdapter adapter)
+    void onPublicStream(final UntetheredStream stream)
     {
-        publicAdapter = adapter;
+        publicAdapter = stream.adapter();
     }
 
-    void onGroupAdapter(final DataAdapter adapter)
+    void onGroupStream(final UntetheredStream stream)
     {
-        groupAdapter = adapter;
+        groupAdapter = stream.adapter();
+    }
+
+    /**
+     * The media driver cut this node loose from a stream it fell too far behind on: subscribe again, without
+     * waiting for the driver (the new subscription is swapped in by housekeeping once it exists).
+     */
+    @Override
+    public void onCutLoose(final UntetheredStream stream, final Subscription subscription, final long position)
+    {
+        if (!isLeaving && stream.onCutLoose(subscription, position) && !resubscribing.contains(stream))
+        {
+            resubscribing.add(stream);
+        }
+    }
+
+    /**
+     * The first image of a subscription made after being cut loose tells where the node resumed: report the gap.
+     */
+    @Override
+    public void onImageAvailable(
+        final UntetheredStream stream, final long subscriptionRegistrationId, final long joinPosition)
+    {
+        final long bytesMissed = stream.onImageAvailable(subscriptionRegistrationId, joinPosition);
+        if (bytesMissed > 0)
+        {
+            node.onMissed(stream.kind(), bytesMissed);
+        }
     }
 
     /**
@@ -295,8 +327,13 @@ final class NodeAgent implements Agent, ControlListener
             workCount += controlPublisher.flush();
         }
 
+        if (!resubscribing.isEmpty())
+        {
+            workCount += swapResubscribed();
+        }
+
         final long nowNs = System.nanoTime();
-        if (nowNs - nextConductorNs >= 0)
+        if (null != conductorInvoker && nowNs - nextConductorNs >= 0)
         {
             nextConductorNs = nowNs + CONDUCTOR_INTERVAL_NS;
             conductorInvoker.invoke();
@@ -316,6 +353,35 @@ final class NodeAgent implements Agent, ControlListener
         if (isLeaving && (0 == controlPublisher.pendingFrames() || nowNs - leaveDeadlineNs >= 0))
         {
             throw new Node.NodeLeft(nodeId);
+        }
+
+        return workCount;
+    }
+
+    /**
+     * Swap in the subscriptions the driver has added for streams this node was cut loose from.
+     */
+    private int swapResubscribed()
+    {
+        int workCount = 0;
+        flushReceived();
+        for (int i = resubscribing.size() - 1; i >= 0; i--)
+        {
+            final UntetheredStream stream = resubscribing.get(i);
+            final DataAdapter adapter = stream.pollResubscribed();
+            if (null != adapter)
+            {
+                resubscribing.remove(i);
+                workCount++;
+                if (Channel.Kind.PUBLIC == stream.kind())
+                {
+                    publicAdapter = adapter;
+                }
+                else
+                {
+                    groupAdapter = adapter;
+                }
+            }
         }
 
         return workCount;
@@ -426,7 +492,7 @@ final class NodeAgent implements Agent, ControlListener
         if (!isOrphaned && aeron.isClosed())
         {
             isOrphaned = true;
-            node.onOrphaned("its media driver has gone");
+            node.onOrphaned(node.whyAeronClosed());
         }
 
         kills.expire(nowNs);

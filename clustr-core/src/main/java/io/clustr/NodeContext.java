@@ -35,6 +35,8 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     private int publicStreamId = Configuration.publicStreamId();
     private int confirmationStreamId = Configuration.confirmationStreamId();
     private int privatePublicationCache = Configuration.privatePublicationCache();
+    private long untetheredWindowLimitTimeoutNs = Configuration.untetheredWindowLimitTimeoutNs();
+    private long untetheredLingerTimeoutNs = Configuration.untetheredLingerTimeoutNs();
     private CpuSet cpus;
     private String name;
     private boolean registerShutdownHook = true;
@@ -120,6 +122,13 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
             throw new ConfigurationException("timeouts must not be negative: publish=" + publishTimeoutNs +
                 "ns handler publish=" + handlerPublishTimeoutNs + "ns join=" + joinTimeoutNs + "ns kill grace=" +
                 killGraceNs + "ns");
+        }
+        if (untetheredWindowLimitTimeoutNs <= 0 || untetheredLingerTimeoutNs <= 0)
+        {
+            throw new ConfigurationException("untethered timeouts must be positive: window limit=" +
+                untetheredWindowLimitTimeoutNs + "ns (" + Configuration.UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME +
+                ") linger=" + untetheredLingerTimeoutNs + "ns (" + Configuration.UNTETHERED_LINGER_TIMEOUT_PROP_NAME +
+                ")");
         }
 
         return self();
@@ -477,6 +486,45 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     public int privatePublicationCache()
     {
         return privatePublicationCache;
+    }
+
+    /**
+     * @param untetheredWindowLimitTimeoutNs how long a subscriber of the public or a group stream may lag more than
+     *                                       three quarters of the window behind before it is cut loose.
+     * @return this context.
+     * @see Configuration#UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME
+     */
+    public C untetheredWindowLimitTimeoutNs(final long untetheredWindowLimitTimeoutNs)
+    {
+        this.untetheredWindowLimitTimeoutNs = untetheredWindowLimitTimeoutNs;
+        return self();
+    }
+
+    /**
+     * @return how long a subscriber of the public or a group stream may lag before it is cut loose.
+     */
+    public long untetheredWindowLimitTimeoutNs()
+    {
+        return untetheredWindowLimitTimeoutNs;
+    }
+
+    /**
+     * @param untetheredLingerTimeoutNs how long a cut-loose subscriber lingers before the stream stops waiting for it.
+     * @return this context.
+     * @see Configuration#UNTETHERED_LINGER_TIMEOUT_PROP_NAME
+     */
+    public C untetheredLingerTimeoutNs(final long untetheredLingerTimeoutNs)
+    {
+        this.untetheredLingerTimeoutNs = untetheredLingerTimeoutNs;
+        return self();
+    }
+
+    /**
+     * @return how long a cut-loose subscriber lingers before the stream stops waiting for it.
+     */
+    public long untetheredLingerTimeoutNs()
+    {
+        return untetheredLingerTimeoutNs;
     }
 
     /**

@@ -6,7 +6,8 @@ import org.agrona.CloseHelper;
 
 /**
  * A node's counters in the driver's counters file, keyed by node id (type ids in {@link ClustrCounters}): errors,
- * malformed frames, unhandled messages, messages received and the pinned CPU.
+ * malformed frames, unhandled messages, messages received, the pinned CPU, and how often and by how much the node was
+ * cut loose from the public or group stream.
  */
 final class NodeCounters implements AutoCloseable
 {
@@ -15,6 +16,8 @@ final class NodeCounters implements AutoCloseable
     final Counter unhandledMessages;
     final Counter messagesReceived;
     final Counter pinnedCpu;
+    final Counter cutLoose;
+    final Counter bytesMissed;
 
     NodeCounters(final Aeron aeron, final long nodeId, final String group)
     {
@@ -23,6 +26,8 @@ final class NodeCounters implements AutoCloseable
         Counter unhandledMessages = null;
         Counter messagesReceived = null;
         Counter pinnedCpu = null;
+        Counter cutLoose = null;
+        Counter bytesMissed = null;
         try
         {
             errors = ClustrCounters.allocate(aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", nodeId, group);
@@ -34,10 +39,14 @@ final class NodeCounters implements AutoCloseable
                 aeron, ClustrCounters.MESSAGES_RECEIVED_TYPE_ID, "messages received", nodeId, group);
             pinnedCpu = ClustrCounters.allocate(aeron, ClustrCounters.PINNED_CPU_TYPE_ID, "pinned cpu", nodeId, group);
             pinnedCpu.setRelease(-1);
+            cutLoose = ClustrCounters.allocate(aeron, ClustrCounters.CUT_LOOSE_TYPE_ID, "cut loose", nodeId, group);
+            bytesMissed = ClustrCounters.allocate(
+                aeron, ClustrCounters.BYTES_MISSED_TYPE_ID, "bytes missed", nodeId, group);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(errors, malformedFrames, unhandledMessages, messagesReceived, pinnedCpu);
+            CloseHelper.quietCloseAll(
+                errors, malformedFrames, unhandledMessages, messagesReceived, pinnedCpu, cutLoose, bytesMissed);
             throw ex;
         }
 
@@ -46,11 +55,14 @@ final class NodeCounters implements AutoCloseable
         this.unhandledMessages = unhandledMessages;
         this.messagesReceived = messagesReceived;
         this.pinnedCpu = pinnedCpu;
+        this.cutLoose = cutLoose;
+        this.bytesMissed = bytesMissed;
     }
 
     @Override
     public void close()
     {
-        CloseHelper.quietCloseAll(errors, malformedFrames, unhandledMessages, messagesReceived, pinnedCpu);
+        CloseHelper.quietCloseAll(
+            errors, malformedFrames, unhandledMessages, messagesReceived, pinnedCpu, cutLoose, bytesMissed);
     }
 }

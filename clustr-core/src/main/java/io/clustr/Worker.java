@@ -127,6 +127,16 @@ public final class Worker extends Node
      * {@inheritDoc}
      */
     @Override
+    public Worker onMissed(final MissedListener listener)
+    {
+        super.onMissed(listener);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
     public Worker onLifecycle(final LifecycleListener listener)
     {
         super.onLifecycle(listener);

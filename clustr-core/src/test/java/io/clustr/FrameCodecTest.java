@@ -115,6 +115,44 @@ class FrameCodecTest
         assertEquals(0, malformed.get());
     }
 
+    @Test
+    void shouldSkipTheRestOfAPollOnceAFrameIsFromALaterLapOfTheLog()
+    {
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[1024]);
+        handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
+        final DataAdapter adapter = new DataAdapter(
+            null, Channel.Kind.PUBLIC, null, handlers, Throwable::printStackTrace, malformed, unhandled, 10);
+
+        adapter.beginPoll();
+        feed(adapter, term, 0, 7, "one");
+        feed(adapter, term, 64, 7, "two");
+        feed(adapter, term, 128, 10, "lap");
+        feed(adapter, term, 192, 7, "after");
+        assertEquals(List.of("one", "two"), received, "a frame of term 10 in a poll of term 7: overwritten");
+
+        adapter.beginPoll();
+        feed(adapter, term, 256, 10, "next");
+        assertEquals(List.of("one", "two", "next"), received, "the next poll starts afresh");
+    }
+
+    /**
+     * Write an unfragmented clustr data frame of the given term id into a term buffer and hand it to the adapter as
+     * a subscription's poll would.
+     */
+    private static void feed(
+        final DataAdapter adapter, final UnsafeBuffer term, final int frameOffset, final int termId, final String text)
+    {
+        final int payloadOffset = frameOffset + DataHeaderFlyweight.HEADER_LENGTH;
+        term.putStringWithoutLengthAscii(payloadOffset, text);
+        term.putInt(frameOffset + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET,
+            DataHeaderFlyweight.HEADER_LENGTH + text.length(), ByteOrder.LITTLE_ENDIAN);
+        term.putByte(frameOffset + DataHeaderFlyweight.FLAGS_FIELD_OFFSET,
+            (byte)DataHeaderFlyweight.BEGIN_AND_END_FLAGS);
+        term.putInt(frameOffset + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET, termId, ByteOrder.LITTLE_ENDIAN);
+        final Header header = frame(term, frameOffset, FrameFormat.reservedValue(5, 0));
+        adapter.onLogFragment(term, payloadOffset, text.length(), header);
+    }
+
     private static Header frame(final UnsafeBuffer term, final int frameOffset, final long reservedValue)
     {
         term.putLong(frameOffset + DataHeaderFlyweight.RESERVED_VALUE_OFFSET, reservedValue, ByteOrder.LITTLE_ENDIAN);

@@ -73,9 +73,14 @@ public final class SequenceWorker
                 }
             });
 
-        // When the node can tell a handler it was cut loose from a stream (a public or group subscriber that fell
-        // too far behind), that event calls tracker.onCutLoose(detail) and publishes
-        // "cutloose|<kind>|<myId>|<detail>" to the master at once, so the test names the receiver.
+        // Cut loose from a stream (fell too far behind): recorded in the report and told to the master at once, so
+        // the test names the receiver instead of failing on a confusing loss count.
+        worker.onMissed((kind, bytesMissed) ->
+        {
+            final String detail = bytesMissed + " bytes missed";
+            (kind == Channel.Kind.GROUP ? groupTracker : publicTracker).onCutLoose(detail);
+            worker.publish(master, "cutloose|" + kind.name().toLowerCase() + "|" + worker.id() + "|" + detail);
+        });
         worker.confirm("ready");
     }
 
