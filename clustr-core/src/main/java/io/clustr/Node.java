@@ -71,7 +71,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * sends the client's keep-alives (every 500 ms) and hands driver events (new and lost images) to their handlers;
      * commands a node sends (subscribe, publish) are answered on the calling thread, so they never wait for it.
      */
-    static final long CONDUCTOR_IDLE_SLEEP_MS = 10;
+    static final long CONDUCTOR_IDLE_SLEEP_MS = 50;
 
     private final Context<?> ctx;
     private final long id;
