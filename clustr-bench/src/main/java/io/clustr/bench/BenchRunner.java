@@ -56,7 +56,7 @@ public final class BenchRunner implements Callable<Integer>
     private Long durationMs;
 
     @Option(names = "--rounds", description = "Rounds of the data-path benches (raw Aeron and clustr interleaved; " +
-        "the median of the rounds is reported, every round listed): default 3, quick 1.")
+        "the median of the rounds is reported, every round listed): default 5, quick 1.")
     private Integer rounds;
 
     @Option(names = "--spawn-reps",
@@ -217,7 +217,7 @@ public final class BenchRunner implements Callable<Integer>
         ctx.sizes = sizes.clone();
         ctx.warmupMs = null != warmupMs ? warmupMs : (quick ? 400 : 1000);
         ctx.durationMs = null != durationMs ? durationMs : (quick ? 1000 : 3000);
-        ctx.rounds = null != rounds ? rounds : (quick ? 1 : 3);
+        ctx.rounds = null != rounds ? rounds : (quick ? 1 : 5);
         ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
         ctx.settleMs = quick ? 1000 : 2000;
         ctx.startReps = quick ? 3 : 10;
