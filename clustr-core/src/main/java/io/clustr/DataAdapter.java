@@ -3,6 +3,7 @@ package io.clustr;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -25,7 +26,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final AtomicCounter unhandledMessages;
     private final int fragmentLimit;
     private final boolean isUntethered;
-    private final FragmentHandler lapGuard = this::onLogFragment;
+    private final FragmentHandler logHandler = this::onLogFragment;
     private long delivered;
     private int pollTermId;
     private boolean isPollTermKnown;
@@ -51,15 +52,14 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         this.isUntethered = kind != Channel.Kind.PRIVATE;
     }
 
+    /**
+     * Every data subscription is polled with the same handler class ({@link #onLogFragment}), so the call site in
+     * Aeron's term reader sees that class and the control stream's assembler only, and stays inlinable.
+     */
     int poll()
     {
-        if (!isUntethered)
-        {
-            return subscription.poll(assembler, fragmentLimit);
-        }
-
         beginPoll();
-        return subscription.poll(lapGuard, fragmentLimit);
+        return subscription.poll(logHandler, fragmentLimit);
     }
 
     void beginPoll()
@@ -76,24 +76,35 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
      */
     void onLogFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (isLapped)
+        if (isUntethered)
         {
-            return;
+            if (isLapped)
+            {
+                return;
+            }
+
+            final int termId = header.termId();
+            if (!isPollTermKnown)
+            {
+                pollTermId = termId;
+                isPollTermKnown = true;
+            }
+            else if (termId != pollTermId)
+            {
+                isLapped = true;
+                return;
+            }
         }
 
-        final int termId = header.termId();
-        if (!isPollTermKnown)
+        // A whole message in one frame, the common case, skips the assembler (which would hand it straight on).
+        if ((header.flags() & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
         {
-            pollTermId = termId;
-            isPollTermKnown = true;
+            onFragment(buffer, offset, length, header);
         }
-        else if (termId != pollTermId)
+        else
         {
-            isLapped = true;
-            return;
+            assembler.onFragment(buffer, offset, length, header);
         }
-
-        assembler.onFragment(buffer, offset, length, header);
     }
 
     /**
