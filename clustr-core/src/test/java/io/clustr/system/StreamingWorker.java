@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A worker for shutdown tests: its main thread publishes to the public stream as fast as it can, its public handler
  * receives that stream and echoes every 16th message to the worker's own private stream (so the duty-cycle thread
- * writes into a log too), and its main thread tells the master {@code streaming|<id>} once messages flow. With the argument
- * {@code slow} its public handler sleeps 200 ms per message, so a SIGTERM finds the duty cycle inside a handler.
+ * writes into a log too), and its main thread tells the master {@code streaming|<id>} once messages flow. With the
+ * argument {@code slow} its public handler sleeps 200 ms per message, so a SIGTERM finds the duty cycle inside a
+ * handler.
  */
 public final class StreamingWorker
 {
