@@ -100,8 +100,7 @@ final class DataPublisher
         final FrameWriter writer = writer();
         writer.checkNoOpenClaim();
         final boolean isDutyCycle = Thread.currentThread() == agentThread;
-        long startNs = 0;
-        long lastScanNs = 0;
+        writer.retryStartNs = 0;
 
         while (true)
         {
@@ -125,32 +124,14 @@ final class DataPublisher
 
             if (result > 0 || isDelivered(channel, route, result))
             {
-                spend(isDutyCycle, startNs);
+                spend(isDutyCycle, writer);
                 return;
             }
 
-            checkOpen();
-            final long nowNs = System.nanoTime();
-            if (0 == startNs)
+            if (awaitRetry(writer, channel, route, result, isDutyCycle))
             {
-                startNs = nowNs;
-                lastScanNs = nowNs;
-                writer.resetIdle();
+                return;
             }
-            else
-            {
-                checkTimeout(channel, result, isDutyCycle, nowNs - startNs);
-                if (nowNs - lastScanNs >= ABANDONED_SCAN_NS)
-                {
-                    lastScanNs = nowNs;
-                    if (isAbandoned(channel, route, result))
-                    {
-                        spend(isDutyCycle, startNs);
-                        return;
-                    }
-                }
-            }
-            writer.idle();
         }
     }
 
@@ -186,8 +167,7 @@ final class DataPublisher
         final FrameWriter writer = writer();
         writer.checkNoOpenClaim();
         final boolean isDutyCycle = Thread.currentThread() == agentThread;
-        long startNs = 0;
-        long lastScanNs = 0;
+        writer.retryStartNs = 0;
 
         while (true)
         {
@@ -200,37 +180,19 @@ final class DataPublisher
             final long result = writer.tryClaim(route, length);
             if (result > 0)
             {
-                spend(isDutyCycle, startNs);
+                spend(isDutyCycle, writer);
                 return writer.claim();
             }
             if (isDelivered(channel, route, result))
             {
-                spend(isDutyCycle, startNs);
+                spend(isDutyCycle, writer);
                 return writer.claim().inScratch(length);
             }
 
-            checkOpen();
-            final long nowNs = System.nanoTime();
-            if (0 == startNs)
+            if (awaitRetry(writer, channel, route, result, isDutyCycle))
             {
-                startNs = nowNs;
-                lastScanNs = nowNs;
-                writer.resetIdle();
+                return writer.claim().inScratch(length);
             }
-            else
-            {
-                checkTimeout(channel, result, isDutyCycle, nowNs - startNs);
-                if (nowNs - lastScanNs >= ABANDONED_SCAN_NS)
-                {
-                    lastScanNs = nowNs;
-                    if (isAbandoned(channel, route, result))
-                    {
-                        spend(isDutyCycle, startNs);
-                        return writer.claim().inScratch(length);
-                    }
-                }
-            }
-            writer.idle();
         }
     }
 
@@ -370,12 +332,51 @@ final class DataPublisher
     /**
      * A publish on the duty-cycle thread that had to wait spends the wait from the cycle's budget.
      */
-    private void spend(final boolean isDutyCycle, final long startNs)
+    private void spend(final boolean isDutyCycle, final FrameWriter writer)
     {
-        if (isDutyCycle && 0 != startNs)
+        if (isDutyCycle && 0 != writer.retryStartNs)
         {
-            dutyCycleBudgetNs = Math.max(0, dutyCycleBudgetNs - (System.nanoTime() - startNs));
+            dutyCycleBudgetNs = Math.max(0, dutyCycleBudgetNs - (System.nanoTime() - writer.retryStartNs));
         }
+    }
+
+    /**
+     * An offer failed and retrying may help: wait a little, unless the wait is over.
+     *
+     * @return true if the stream was abandoned by every subscriber (see {@link #isAbandoned}): delivered to nobody.
+     * @throws BackPressureException or {@link ClustrException} when the wait is over.
+     */
+    private boolean awaitRetry(
+        final FrameWriter writer,
+        final Channel channel,
+        final Route route,
+        final long result,
+        final boolean isDutyCycle)
+    {
+        checkOpen();
+        final long nowNs = System.nanoTime();
+        if (0 == writer.retryStartNs)
+        {
+            writer.retryStartNs = nowNs;
+            writer.retryLastScanNs = nowNs;
+            writer.resetIdle();
+        }
+        else
+        {
+            checkTimeout(channel, result, isDutyCycle, nowNs - writer.retryStartNs);
+            if (nowNs - writer.retryLastScanNs >= ABANDONED_SCAN_NS)
+            {
+                writer.retryLastScanNs = nowNs;
+                if (isAbandoned(channel, route, result))
+                {
+                    spend(isDutyCycle, writer);
+                    return true;
+                }
+            }
+        }
+        writer.idle();
+
+        return false;
     }
 
     private void checkTimeout(

@@ -35,6 +35,13 @@ final class FrameWriter
     private Route cachedRoute;
     private int cachedVersion;
 
+    /**
+     * When the publish in progress on this writer's thread first failed (0: it has not), and when it last checked
+     * for an abandoned stream; owned by {@link DataPublisher}.
+     */
+    long retryStartNs;
+    long retryLastScanNs;
+
     static int confirmationFrameLength(final int senderGroupLength, final int idLength)
     {
         return CONFIRMATION_FIXED_LENGTH + senderGroupLength + idLength;

@@ -203,31 +203,17 @@ final class GroupRegistry implements AutoCloseable
 
         // Read the version first: groups assigned after it are found by the next scan.
         final long version = counters.getCounterValue(counterId);
-        final long pid = masterPid;
         final AtomicBuffer metaData = counters.metaDataBuffer();
-        for (int id = 0, max = counters.maxCounterId(); id <= max; id++)
+        for (int id = nextOfMaster(0, ClustrCounters.GROUP_TYPE_ID); id >= 0;
+            id = nextOfMaster(id + 1, ClustrCounters.GROUP_TYPE_ID))
         {
-            final int state = counters.getCounterState(id);
-            if (CountersReader.RECORD_UNUSED == state)
+            final int keyOffset = CountersReader.metaDataOffset(id) + CountersReader.KEY_OFFSET;
+            final int groupId = metaData.getShort(keyOffset + GROUP_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            final int length = metaData.getShort(keyOffset + NAME_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            if (groupId > NO_GROUP_ID && groupId <= MAX_GROUP_ID && length > 0 &&
+                length <= Channel.MAX_GROUP_NAME_LENGTH && !nameById.containsKey(groupId))
             {
-                break;
-            }
-            if (CountersReader.RECORD_ALLOCATED == state &&
-                counters.getCounterTypeId(id) == ClustrCounters.GROUP_TYPE_ID)
-            {
-                final int keyOffset = CountersReader.metaDataOffset(id) + CountersReader.KEY_OFFSET;
-                if (metaData.getLong(keyOffset + MASTER_PID_OFFSET, ByteOrder.LITTLE_ENDIAN) == pid)
-                {
-                    final int groupId =
-                        metaData.getShort(keyOffset + GROUP_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-                    final int length =
-                        metaData.getShort(keyOffset + NAME_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-                    if (groupId > NO_GROUP_ID && groupId <= MAX_GROUP_ID && length > 0 &&
-                        length <= Channel.MAX_GROUP_NAME_LENGTH && !nameById.containsKey(groupId))
-                    {
-                        remember(metaData.getStringWithoutLengthAscii(keyOffset + NAME_OFFSET, length), groupId);
-                    }
-                }
+                remember(metaData.getStringWithoutLengthAscii(keyOffset + NAME_OFFSET, length), groupId);
             }
         }
         scannedVersion = version;
@@ -235,36 +221,49 @@ final class GroupRegistry implements AutoCloseable
 
     private boolean isHead(final int counterId)
     {
-        return counters.getCounterState(counterId) == CountersReader.RECORD_ALLOCATED &&
-            counters.getCounterTypeId(counterId) == ClustrCounters.GROUPS_TYPE_ID &&
-            counters.metaDataBuffer().getLong(
-                CountersReader.metaDataOffset(counterId) + CountersReader.KEY_OFFSET + MASTER_PID_OFFSET,
-                ByteOrder.LITTLE_ENDIAN) == masterPid;
+        return isOfMaster(counterId, ClustrCounters.GROUPS_TYPE_ID);
     }
 
     private synchronized int findHead()
     {
-        final long pid = masterPid;
-        final AtomicBuffer metaData = counters.metaDataBuffer();
-        for (int id = 0, max = counters.maxCounterId(); id <= max; id++)
+        final int id = nextOfMaster(0, ClustrCounters.GROUPS_TYPE_ID);
+        if (id >= 0)
         {
-            final int state = counters.getCounterState(id);
-            if (CountersReader.RECORD_UNUSED == state)
+            headCounterId = id;
+            scannedVersion = NOT_SCANNED;
+            return id;
+        }
+
+        return CountersReader.NULL_COUNTER_ID;
+    }
+
+    /**
+     * @return the first allocated counter from {@code fromId} on of this type whose key names this master, or -1.
+     */
+    private int nextOfMaster(final int fromId, final int typeId)
+    {
+        for (int id = fromId, max = counters.maxCounterId(); id <= max; id++)
+        {
+            if (CountersReader.RECORD_UNUSED == counters.getCounterState(id))
             {
                 break;
             }
-            if (CountersReader.RECORD_ALLOCATED == state &&
-                counters.getCounterTypeId(id) == ClustrCounters.GROUPS_TYPE_ID &&
-                metaData.getLong(CountersReader.metaDataOffset(id) + CountersReader.KEY_OFFSET + MASTER_PID_OFFSET,
-                ByteOrder.LITTLE_ENDIAN) == pid)
+            if (isOfMaster(id, typeId))
             {
-                headCounterId = id;
-                scannedVersion = NOT_SCANNED;
                 return id;
             }
         }
 
-        return CountersReader.NULL_COUNTER_ID;
+        return -1;
+    }
+
+    private boolean isOfMaster(final int counterId, final int typeId)
+    {
+        return counters.getCounterState(counterId) == CountersReader.RECORD_ALLOCATED &&
+            counters.getCounterTypeId(counterId) == typeId &&
+            counters.metaDataBuffer().getLong(
+                CountersReader.metaDataOffset(counterId) + CountersReader.KEY_OFFSET + MASTER_PID_OFFSET,
+                ByteOrder.LITTLE_ENDIAN) == masterPid;
     }
 
     private synchronized void remember(final String group, final int id)
