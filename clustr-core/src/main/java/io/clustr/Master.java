@@ -78,7 +78,7 @@ public final class Master extends Node
             {
                 driver = launchDriver(ctx);
             }
-            final Aeron aeron = connect(ctx);
+            final Aeron aeron = NodeClient.connect(ctx);
             checkNoOtherMaster(ctx, aeron);
 
             return new Master(ctx, driver, aeron);

@@ -1,8 +1,6 @@
 package io.clustr;
 
 import io.aeron.Aeron;
-import io.aeron.CommonContext;
-import io.aeron.RethrowingErrorHandler;
 import io.aeron.Subscription;
 import io.aeron.exceptions.ClientTimeoutException;
 import io.aeron.exceptions.ConductorServiceTimeoutException;
@@ -19,9 +17,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CountedErrorHandler;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,19 +54,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * Environment variable with the term length of the cluster's logs, set for spawned children.
      */
     public static final String TERM_LENGTH_ENV = "CLUSTR_TERM_LENGTH";
-
-    /**
-     * Longest park while the client waits for the driver's answer to a command (Aeron's default sleeps 1 ms a time):
-     * a node's start makes about fifteen such round trips, each of which would otherwise cost at least one sleep.
-     */
-    private static final long AWAIT_MAX_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
-
-    /**
-     * Sleep of the Aeron client conductor's own thread between duty cycles (Aeron's default is 16 ms). The conductor
-     * sends the client's keep-alives (every 500 ms) and hands driver events (new and lost images) to their handlers;
-     * commands a node sends (subscribe, publish) are answered on the calling thread, so they never wait for it.
-     */
-    static final long CONDUCTOR_IDLE_SLEEP_MS = 50;
 
     private final Context<?> ctx;
     private final long id;
@@ -108,9 +90,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         this.id = id;
         this.group = group;
         final boolean isMaster = this instanceof Master;
-        final String channel = channel(ctx);
-        final String untetheredChannel = channel + "|" + CommonContext.TETHER_PARAM_NAME + "=false|" +
-            CommonContext.REJOIN_PARAM_NAME + "=false";
+        final String channel = NodeClient.channel(ctx);
+        final String untetheredChannel = NodeClient.untethered(channel);
         final NodeAgent[] agentRef = new NodeAgent[1];
         final UntetheredStream.Agent streamAgent = forwardTo(agentRef);
 
@@ -204,19 +185,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     }
 
     /**
-     * The channel of a node's publications and tethered subscriptions. Every publication carries the untethered
-     * timeouts (for IPC the driver takes them from the publication, not the subscription); they apply only to
-     * untethered subscriptions, which are the public and group ones.
-     */
-    private static String channel(final Context<?> ctx)
-    {
-        return Configuration.ipcChannel(ctx.termLength()) +
-            "|" + CommonContext.UNTETHERED_WINDOW_LIMIT_TIMEOUT_PARAM_NAME + "=" +
-            ctx.untetheredWindowLimitTimeoutNs() + "ns" +
-            "|" + CommonContext.UNTETHERED_LINGER_TIMEOUT_PARAM_NAME + "=" + ctx.untetheredLingerTimeoutNs() + "ns";
-    }
-
-    /**
      * The streams are made before the agent: their events go to it once it exists (none can come before a public or
      * group handler is added, after the node is built).
      */
@@ -258,65 +226,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         final Thread thread = ctx.threadFactory().newThread(pinned);
         dataPublisher.agentThread(thread);
         return thread;
-    }
-
-    /**
-     * Create an Aeron client for a node unless the context has one: errors reported to the node, exceptions inside a
-     * poll reaching the agent, and the client conductor on a thread of its own ({@code clustr-aeron-<name>}, a daemon,
-     * sleeping {@link #CONDUCTOR_IDLE_SLEEP_MS} between cycles, never spinning), so the client keeps sending its
-     * keep-alives and handling driver events while a handler runs long: a stalled handler then costs the node the
-     * messages it cannot take, never its membership (the driver drops a client that sends no keep-alive for its
-     * client liveness timeout, 10 s by default).
-     */
-    static Aeron connect(final Context<?> ctx)
-    {
-        if (null != ctx.aeron())
-        {
-            return ctx.aeron();
-        }
-
-        final Aeron.Context aeronCtx = new Aeron.Context()
-            .aeronDirectoryName(ctx.aeronDirectoryName())
-            .useConductorAgentInvoker(false)
-            .idleStrategy(new SleepingMillisIdleStrategy(CONDUCTOR_IDLE_SLEEP_MS))
-            .threadFactory(conductorThreadFactory(ctx.name()))
-            .errorHandler(ctx.errorRelay())
-            .subscriberErrorHandler(RethrowingErrorHandler.INSTANCE)
-            .closeLingerDurationNs(Configuration.CLOSE_LINGER_NS)
-            .awaitingIdleStrategy(new BackoffIdleStrategy(10, 10, 1_000, AWAIT_MAX_PARK_NS))
-            .clientName("clustr " + ctx.name());
-
-        try
-        {
-            final Aeron aeron = Aeron.connect(aeronCtx);
-            ctx.aeron(aeron).ownsAeronClient(true);
-            return aeron;
-        }
-        catch (final DriverTimeoutException | IllegalStateException ex)
-        {
-            throw new ClustrException("no media driver is running in " + ctx.aeronDirectoryName() +
-                ": start the master first, or point the node at the right directory (" + AERON_DIR_ENV +
-                ", -Daeron.dir or Options.aeronDirectory)", ex);
-        }
-    }
-
-    /**
-     * Aeron's runner names the thread after the conductor ({@code aeron-client}) once it is made; the thread renames
-     * itself when it starts, so a thread dump shows whose client it is.
-     */
-    private static ThreadFactory conductorThreadFactory(final String nodeName)
-    {
-        final String name = "clustr-aeron" + (null == nodeName ? "" : "-" + nodeName);
-        return (runnable) ->
-        {
-            final Thread thread = new Thread(() ->
-            {
-                Thread.currentThread().setName(name);
-                runnable.run();
-            }, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -854,24 +763,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     final String whyAeronClosed()
     {
-        final Throwable cause = aeronClosedBy;
-        final long livenessS = TimeUnit.NANOSECONDS.toSeconds(aeron.context().interServiceTimeoutNs());
-        if (cause instanceof ClientTimeoutException)
-        {
-            return "the media driver timed this client out (no keep-alive for " + livenessS +
-                " s: was the process stopped?)";
-        }
-        if (cause instanceof ConductorServiceTimeoutException)
-        {
-            return "its Aeron client conductor was not run for " + livenessS + " s (in invoker mode a handler " +
-                "blocked the thread that invokes it): " + cause.getMessage();
-        }
-        if (cause instanceof DriverTimeoutException)
-        {
-            return "its media driver has gone (" + cause.getMessage() + ")";
-        }
-
-        return "its Aeron client has closed";
+        return NodeClient.whyClosed(aeronClosedBy, aeron.context().interServiceTimeoutNs());
     }
 
     /**

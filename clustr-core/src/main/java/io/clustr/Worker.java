@@ -65,7 +65,7 @@ public final class Worker extends Node
         try
         {
             ctx.conclude();
-            final Aeron aeron = connect(ctx);
+            final Aeron aeron = NodeClient.connect(ctx);
             final long id = checkWorkerId(ctx.id() >= 0 ? ctx.id() : aeron.nextCorrelationId());
 
             worker = new Worker(ctx, aeron, id);
