@@ -21,6 +21,8 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final FragmentAssembler assembler = new FragmentAssembler(this);
     private final Message message;
     private final HandlerList handlerList;
+    private final HandlerList serviceHandlers;
+    private final Acknowledgements acks;
     private final ErrorHandler errorHandler;
     private final AtomicCounter malformedFrames;
     private final AtomicCounter unhandledMessages;
@@ -37,6 +39,8 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         final Channel.Kind kind,
         final GroupRegistry groups,
         final HandlerList handlerList,
+        final HandlerList serviceHandlers,
+        final Acknowledgements acks,
         final ErrorHandler errorHandler,
         final AtomicCounter malformedFrames,
         final AtomicCounter unhandledMessages,
@@ -45,6 +49,8 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         this.subscription = subscription;
         this.message = new Message(kind, groups);
         this.handlerList = handlerList;
+        this.serviceHandlers = serviceHandlers;
+        this.acks = acks;
         this.errorHandler = errorHandler;
         this.malformedFrames = malformedFrames;
         this.unhandledMessages = unhandledMessages;
@@ -126,21 +132,65 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final long reservedValue = header.reservedValue();
-        if (!FrameFormat.isValid(reservedValue))
+        if (FrameFormat.isMessage(reservedValue))
         {
-            malformedFrames.incrementRelease();
-            return;
+            deliver(handlerList, reservedValue, buffer, offset, length);
         }
+        else
+        {
+            onOtherFrame(reservedValue, buffer, offset, length);
+        }
+    }
 
-        final MessageHandler[] handlers = handlerList.handlers();
-        if (0 == handlers.length)
+    private void onOtherFrame(final long reservedValue, final DirectBuffer buffer, final int offset, final int length)
+    {
+        switch (FrameFormat.type(reservedValue))
+        {
+            case FrameFormat.SERVICE:
+                deliver(serviceHandlers, reservedValue, buffer, offset, length);
+                break;
+
+            case FrameFormat.ACKED:
+                if (null == acks || length < FrameFormat.CORRELATION_ID_LENGTH)
+                {
+                    malformedFrames.incrementRelease();
+                    return;
+                }
+                deliver(handlerList, reservedValue, buffer, offset + FrameFormat.CORRELATION_ID_LENGTH,
+                    length - FrameFormat.CORRELATION_ID_LENGTH);
+                acks.acknowledge(FrameFormat.senderId(reservedValue), FrameFormat.correlationId(buffer, offset));
+                break;
+
+            case FrameFormat.ACK:
+                if (null == acks || length != FrameFormat.CORRELATION_ID_LENGTH)
+                {
+                    malformedFrames.incrementRelease();
+                    return;
+                }
+                acks.onAck(FrameFormat.senderId(reservedValue), FrameFormat.correlationId(buffer, offset));
+                break;
+
+            default:
+                malformedFrames.incrementRelease();
+        }
+    }
+
+    private void deliver(
+        final HandlerList handlers,
+        final long reservedValue,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        final MessageHandler[] list = handlers.handlers();
+        if (0 == list.length)
         {
             unhandledMessages.incrementRelease();
             return;
         }
 
         message.wrap(reservedValue, buffer, offset, length);
-        for (final MessageHandler handler : handlers)
+        for (final MessageHandler handler : list)
         {
             try
             {

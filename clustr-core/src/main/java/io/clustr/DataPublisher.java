@@ -96,6 +96,28 @@ final class DataPublisher
 
     void publish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
+        publish(channel, FrameFormat.MESSAGE, buffer, offset, length);
+    }
+
+    /**
+     * Publish a message the target acknowledges: its payload goes after the correlation id, in the thread's scratch.
+     *
+     * @param channel       a private channel.
+     * @param correlationId the receiver sends back in its {@link FrameFormat#ACK}.
+     * @param buffer        of the payload.
+     * @param offset        of the payload.
+     * @param length        of the payload.
+     */
+    void publishAcked(
+        final Channel channel, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkPublish(channel, buffer, offset, length);
+        final DirectBuffer framed = writer().frameAcked(correlationId, buffer, offset, length);
+        publish(channel, FrameFormat.ACKED, framed, 0, FrameFormat.CORRELATION_ID_LENGTH + length);
+    }
+
+    void publish(final Channel channel, final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = writer();
         writer.checkNoOpenClaim();
@@ -118,8 +140,8 @@ final class DataPublisher
                 {
                     return;
                 }
-                checkLength(route, length);
-                result = writer.offerData(route, buffer, offset, length);
+                checkLength(route, type, length);
+                result = writer.offerData(route, type, buffer, offset, length);
             }
 
             if (result > 0 || isDelivered(channel, route, result))
@@ -137,6 +159,12 @@ final class DataPublisher
 
     boolean tryPublish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
+        return tryPublish(channel, FrameFormat.MESSAGE, buffer, offset, length);
+    }
+
+    boolean tryPublish(
+        final Channel channel, final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = writer();
         writer.checkNoOpenClaim();
@@ -152,8 +180,8 @@ final class DataPublisher
         {
             return true;
         }
-        checkLength(route, length);
-        final long result = writer.offerData(route, buffer, offset, length);
+        checkLength(route, type, length);
+        final long result = writer.offerData(route, type, buffer, offset, length);
 
         return result > 0 || isDelivered(channel, route, result);
     }
@@ -294,13 +322,15 @@ final class DataPublisher
         }
     }
 
-    private void checkLength(final Route route, final int length)
+    private void checkLength(final Route route, final int type, final int length)
     {
         if (length > route.maxPayload)
         {
-            throw new IllegalArgumentException("message of " + length + " bytes is too large: the largest is " +
-                route.maxPayload + " bytes, an eighth of the term length of " + termLength + " (raise " +
-                Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
+            final int overhead = FrameFormat.ACKED == type ? FrameFormat.CORRELATION_ID_LENGTH : 0;
+            throw new IllegalArgumentException((0 == overhead ? "message of " : "acknowledged message of ") +
+                (length - overhead) + " bytes is too large: the largest is " + (route.maxPayload - overhead) +
+                " bytes, " + (0 == overhead ? "" : "8 less than ") + "an eighth of the term length of " + termLength +
+                " (raise " + Configuration.TERM_LENGTH_PROP_NAME + " on the master)");
         }
     }
 

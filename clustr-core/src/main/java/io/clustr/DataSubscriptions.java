@@ -28,6 +28,7 @@ final class DataSubscriptions implements AutoCloseable
     private final HandlerList publicHandlers = new HandlerList();
     private final HandlerList privateHandlers = new HandlerList();
     private final HandlerList groupHandlers = new HandlerList();
+    private final HandlerList serviceHandlers = new HandlerList();
     private final DataAdapter privateAdapter;
     private final String untetheredChannel;
     private final UntetheredStream.Agent streamAgent;
@@ -46,7 +47,8 @@ final class DataSubscriptions implements AutoCloseable
         final NodeCounters counters,
         final GroupRegistry groups,
         final String untetheredChannel,
-        final UntetheredStream.Agent streamAgent)
+        final UntetheredStream.Agent streamAgent,
+        final Acknowledgements acks)
     {
         this.aeron = aeron;
         this.channel = channel;
@@ -60,7 +62,8 @@ final class DataSubscriptions implements AutoCloseable
         this.streamAgent = streamAgent;
         this.privateAdapter = new DataAdapter(
             aeron.addSubscription(channel, Configuration.privateStreamId(nodeId)), Channel.Kind.PRIVATE, groups,
-            privateHandlers, errorHandler, counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
+            privateHandlers, serviceHandlers, acks, errorHandler, counters.malformedFrames, counters.unhandledMessages,
+            fragmentLimit);
     }
 
     DataAdapter privateAdapter()
@@ -80,13 +83,29 @@ final class DataSubscriptions implements AutoCloseable
     void addPublicHandler(final MessageHandler handler, final Consumer<UntetheredStream> onSubscribe)
     {
         publicHandlers.add(handler);
+        subscribePublic(onSubscribe);
+    }
+
+    /**
+     * Add a handler of service frames, which come on the private and the public stream (and the group stream once
+     * the worker subscribes to it): subscribes to the public stream if not yet.
+     */
+    void addServiceHandler(final MessageHandler handler, final Consumer<UntetheredStream> onSubscribe)
+    {
+        serviceHandlers.add(handler);
+        subscribePublic(onSubscribe);
+    }
+
+    private void subscribePublic(final Consumer<UntetheredStream> onSubscribe)
+    {
         synchronized (this)
         {
             if (null == publicStream)
             {
                 checkOpen();
                 final UntetheredStream stream = new UntetheredStream(aeron, untetheredChannel, publicStreamId,
-                    Channel.Kind.PUBLIC, groups, publicHandlers, errorHandler, counters, fragmentLimit, streamAgent);
+                    Channel.Kind.PUBLIC, groups, publicHandlers, serviceHandlers, errorHandler, counters, fragmentLimit,
+                    streamAgent);
                 stream.subscribe();
                 publicStream = stream;
                 onSubscribe.accept(stream);
@@ -113,8 +132,8 @@ final class DataSubscriptions implements AutoCloseable
                         "worker joins, so subscribe to the group after the worker has joined");
                 }
                 final UntetheredStream stream = new UntetheredStream(aeron, untetheredChannel,
-                    Configuration.groupStreamId(groupId), Channel.Kind.GROUP, groups, groupHandlers, errorHandler,
-                    counters, fragmentLimit, streamAgent);
+                    Configuration.groupStreamId(groupId), Channel.Kind.GROUP, groups, groupHandlers, serviceHandlers,
+                    errorHandler, counters, fragmentLimit, streamAgent);
                 stream.subscribe();
                 groupStream = stream;
                 onSubscribe.accept(stream);

@@ -10,6 +10,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
+
 /**
  * Writes data and confirmation frames straight into a publication's log (a data frame is Aeron's header, whose
  * reserved value names the sender, and the payload). One per publishing thread and node (publications are thread-safe,
@@ -105,6 +107,30 @@ final class FrameWriter
     long offerData(final Route route, final DirectBuffer payload, final int offset, final int length)
     {
         return route.offer(bufferClaim, payload, offset, length);
+    }
+
+    long offerData(
+        final Route route, final int type, final DirectBuffer payload, final int offset, final int length)
+    {
+        return FrameFormat.MESSAGE == type ?
+            route.offer(bufferClaim, payload, offset, length) :
+            route.offer(bufferClaim, type, payload, offset, length);
+    }
+
+    /**
+     * Frame an acknowledged message in the thread's scratch buffer: the correlation id, then the payload.
+     *
+     * @param correlationId of the message.
+     * @param payload       the user's payload.
+     * @param offset        of the payload.
+     * @param length        of the payload.
+     * @return the scratch buffer, holding {@code CORRELATION_ID_LENGTH + length} bytes from 0.
+     */
+    DirectBuffer frameAcked(final long correlationId, final DirectBuffer payload, final int offset, final int length)
+    {
+        scratch.putLong(0, correlationId, ByteOrder.LITTLE_ENDIAN);
+        scratch.putBytes(FrameFormat.CORRELATION_ID_LENGTH, payload, offset, length);
+        return scratch;
     }
 
     /**

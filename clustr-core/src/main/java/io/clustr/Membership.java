@@ -65,6 +65,15 @@ final class Membership
         return member;
     }
 
+    /**
+     * @param id of a node.
+     * @return true if its departure is recorded (among the last {@code MAX_DEPARTED}).
+     */
+    boolean hasDeparted(final long id)
+    {
+        return departed.containsKey(id);
+    }
+
     MemberInfo member(final long id)
     {
         return members.get(id);

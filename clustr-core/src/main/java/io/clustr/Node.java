@@ -70,6 +70,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     private final Routes routes;
     private final GroupRegistry groups;
     private final DataPublisher dataPublisher;
+    private final Acknowledgements acks;
+    private final ServiceFrames services;
     private final SpawnBridge spawnBridge;
     private final NodeAgent agent;
     private final AgentRunner runner;
@@ -102,6 +104,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         ControlPublisher controlPublisher = null;
         Routes routes = null;
         GroupRegistry groups = null;
+        DataPublisher dataPublisher = null;
+        Acknowledgements acks = null;
         try
         {
             groups = isMaster ? GroupRegistry.master(aeron, ProcessHandle.current().pid()) :
@@ -111,8 +115,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             ctx.errorRelay().attach(this);
             confirmations = isMaster ? new Confirmations(errorHandler) : null;
 
-            subscriptions = new DataSubscriptions(aeron, channel, id, ctx.publicStreamId(), group,
-                ctx.fragmentLimit(), errorHandler, counters, groups, untetheredChannel, streamAgent);
             controlAdapter = new ControlAdapter(
                 aeron.addSubscription(channel, ctx.controlStreamId()), counters.malformedFrames);
             confirmationAdapter = isMaster ? new ConfirmationAdapter(
@@ -121,6 +123,11 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             controlPublisher = new ControlPublisher(aeron.addPublication(channel, ctx.controlStreamId()));
             routes = new Routes(aeron, channel, id, GroupRegistry.NO_GROUP_ID, groups, membership::view,
                 ctx.publicStreamId(), ctx.confirmationStreamId(), ctx.privatePublicationCache());
+            dataPublisher = new DataPublisher(id, group, ctx.termLength(), ctx.publishTimeoutNs(),
+                ctx.handlerPublishTimeoutNs(), routes, aeron.countersReader(), isClosed::get);
+            acks = new Acknowledgements(dataPublisher, membership::view);
+            subscriptions = new DataSubscriptions(aeron, channel, id, ctx.publicStreamId(), group,
+                ctx.fragmentLimit(), errorHandler, counters, groups, untetheredChannel, streamAgent, acks);
 
             final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
             if (parentPid > 0 && null == parent)
@@ -142,8 +149,10 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         this.controlPublisher = controlPublisher;
         this.routes = routes;
         this.groups = groups;
-        this.dataPublisher = new DataPublisher(id, group, ctx.termLength(), ctx.publishTimeoutNs(),
-            ctx.handlerPublishTimeoutNs(), routes, aeron.countersReader(), isClosed::get);
+        this.dataPublisher = dataPublisher;
+        this.acks = acks;
+        this.services = new ServiceFrames(dataPublisher, subscriptions,
+            (stream) -> agentRef[0].submit(() -> agentRef[0].onPublicStream(stream)));
 
         final String roleName = isMaster ? "clustr-master" : "clustr-" + group + "-" + id;
         final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
@@ -151,26 +160,12 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             this, ctx, this::nextWorkerId, errorHandler, (command) -> agentRef[0].submit(command), controlPublisher);
         this.agent = new NodeAgent(this, roleName, ctx.killGraceNs(), aeron, errorHandler, controlAdapter,
             controlPublisher, subscriptions.privateAdapter(), confirmationAdapter, routes, groups, membership,
-            spawnBridge, counters.messagesReceived, parent);
+            spawnBridge, acks, counters.messagesReceived, parent);
         agentRef[0] = agent;
 
-        final ErrorHandler runnerErrorHandler = (throwable) ->
-        {
-            if (!(throwable instanceof NodeLeft))
-            {
-                errorHandler.onError(throwable);
-            }
-        };
-        if (ctx.useAgentInvoker())
-        {
-            runner = null;
-            invoker = new AgentInvoker(runnerErrorHandler, null, agent);
-        }
-        else
-        {
-            invoker = null;
-            runner = new AgentRunner(ctx.idleStrategy(), runnerErrorHandler, null, agent);
-        }
+        final ErrorHandler runnerErrorHandler = runnerErrorHandler(errorHandler);
+        invoker = ctx.useAgentInvoker() ? new AgentInvoker(runnerErrorHandler, null, agent) : null;
+        runner = ctx.useAgentInvoker() ? null : new AgentRunner(ctx.idleStrategy(), runnerErrorHandler, null, agent);
         termination = new NodeTermination(
             this, ctx, agent, runner, invoker, spawnBridge, killHandlers, errorHandler, isClosed);
 
@@ -182,6 +177,17 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         {
             AgentRunner.startOnThread(runner, this::newAgentThread);
         }
+    }
+
+    private static ErrorHandler runnerErrorHandler(final ErrorHandler errorHandler)
+    {
+        return (throwable) ->
+        {
+            if (!(throwable instanceof NodeLeft))
+            {
+                errorHandler.onError(throwable);
+            }
+        };
     }
 
     /**
@@ -477,6 +483,86 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
         return dataPublisher.tryPublish(channel, buffer, offset, length);
+    }
+
+    /**
+     * Send text (UTF-8) to one node and learn when it has received it: see
+     * {@link #send(Channel, DirectBuffer, int, int)}.
+     *
+     * @param channel {@code Channel.worker(id)}, 0 for the master.
+     * @param text    the payload.
+     * @return completed once the target's private handlers have run on the message.
+     */
+    public final CompletableFuture<Void> send(final Channel channel, final String text)
+    {
+        Objects.requireNonNull(text, "payload must not be null: send an empty string for an empty message");
+        return send(channel, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Send bytes to one node and learn when it has received it: see {@link #send(Channel, DirectBuffer, int, int)}.
+     *
+     * @param channel {@code Channel.worker(id)}, 0 for the master.
+     * @param bytes   the payload.
+     * @return completed once the target's private handlers have run on the message.
+     */
+    public final CompletableFuture<Void> send(final Channel channel, final byte[] bytes)
+    {
+        Objects.requireNonNull(bytes, "payload must not be null: send new byte[0] for an empty message");
+        return acks.send(channel, dataPublisher.wrap(bytes), 0, bytes.length);
+    }
+
+    /**
+     * Send a message to one node (as Node.js's {@code worker.send} does) and learn when it has received it. The
+     * target's private handlers get it as any private message; once they have run on it (returned or thrown), the
+     * target acknowledges it, and the returned future completes, on this node's duty-cycle thread (chain slow work
+     * with the {@code ...Async} methods). Whatever the handlers published back to this node before returning arrives
+     * before the future completes.
+     * <p>
+     * The future fails with a {@link ClustrException} naming the target as soon as this node knows that the target
+     * has left before acknowledging (it exited, was killed or left; typically milliseconds after its death), when the
+     * target has already left, when the publish times out (as {@link #publish(Channel, DirectBuffer, int, int)} does),
+     * or when this node closes first. A message costs 8 bytes more than a publish (the correlation id), so the largest
+     * is 8 bytes less.
+     *
+     * @param channel {@code Channel.worker(id)}, 0 for the master.
+     * @param buffer  holding the payload.
+     * @param offset  of the payload in the buffer.
+     * @param length  of the payload in bytes.
+     * @return completed once the target's private handlers have run on the message.
+     * @throws IllegalArgumentException if the channel is not private, offset and length are outside the buffer, or
+     *                                  the message is too large.
+     */
+    public final CompletableFuture<Void> send(
+        final Channel channel, final DirectBuffer buffer, final int offset, final int length)
+    {
+        Objects.requireNonNull(channel, "channel must not be null: send to Channel.worker(id)");
+        return acks.send(channel, buffer, offset, length);
+    }
+
+    /**
+     * Add a listener told of every worker that joins the cluster and every node that leaves it, whoever spawned it:
+     * first of every current member, then of each change. Called on the duty-cycle thread.
+     *
+     * @param listener to add.
+     * @return this node.
+     */
+    public Node onMembership(final MembershipListener listener)
+    {
+        Objects.requireNonNull(listener, "membership listener must not be null");
+        agent.submit(() -> agent.onAddMembershipListener(listener));
+        return this;
+    }
+
+    /**
+     * The service frames of this node: frames of layers built on clustr (such as {@code io.clustr.patterns}), carried
+     * on the same streams as messages but handed only to service handlers.
+     *
+     * @return this node's service frames.
+     */
+    public final ServiceFrames services()
+    {
+        return services;
     }
 
     /**

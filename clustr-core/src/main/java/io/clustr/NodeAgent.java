@@ -57,6 +57,8 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     private final Membership membership;
     private final KillTracker kills = new KillTracker();
     private final SpawnBridge spawnBridge;
+    private final Acknowledgements acks;
+    private final ArrayList<MembershipListener> membershipListeners = new ArrayList<>();
     private final AtomicCounter messagesReceived;
     private final ProcessHandle parent;
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
@@ -91,6 +93,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         final GroupRegistry groups,
         final Membership membership,
         final SpawnBridge spawnBridge,
+        final Acknowledgements acks,
         final AtomicCounter messagesReceived,
         final ProcessHandle parent)
     {
@@ -110,6 +113,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         this.groups = groups;
         this.membership = membership;
         this.spawnBridge = spawnBridge;
+        this.acks = acks;
         this.messagesReceived = messagesReceived;
         this.parent = parent;
         final long nowNs = System.nanoTime();
@@ -224,6 +228,20 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     /**
      * The node is closing: ask the children to exit.
      */
+    /**
+     * Add a membership listener and tell it of every current member, so that it misses nobody.
+     *
+     * @param listener to add.
+     */
+    void onAddMembershipListener(final MembershipListener listener)
+    {
+        membershipListeners.add(listener);
+        for (final MemberInfo member : membership.members())
+        {
+            notifyJoined(listener, member);
+        }
+    }
+
     void onStopChildren()
     {
         spawnBridge.stopChildren();
@@ -326,6 +344,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         {
             workCount += controlPublisher.flush();
         }
+        workCount += acks.doWork();
 
         if (!resubscribing.isEmpty())
         {
@@ -423,6 +442,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
             runCommands();
             flushReceived();
             kills.failAll(new ClustrException("node " + nodeId + " closed before the worker's exit"));
+            acks.close();
             joined.completeExceptionally(new ClustrException("node " + nodeId + " closed"));
         }
         finally
@@ -506,6 +526,10 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     public void onJoin(final MemberInfo member)
     {
         final boolean isNew = membership.join(member);
+        if (isNew)
+        {
+            onJoined(member);
+        }
 
         if (isMaster)
         {
@@ -533,7 +557,10 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         {
             for (final MemberInfo member : members)
             {
-                membership.join(member);
+                if (membership.join(member))
+                {
+                    onJoined(member);
+                }
             }
             this.masterPid = masterPid;
             groups.masterPid(masterPid);
@@ -553,8 +580,13 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     public void onLeave(final long workerId, final int exitCode)
     {
         final ExitStatus status = ExitStatus.reported(exitCode, 0, "left the cluster with exit code " + exitCode);
+        final boolean isNew = !membership.hasDeparted(workerId);
         final MemberInfo member = membership.depart(workerId, status);
         routes.closePrivate(workerId);
+        if (isNew)
+        {
+            onLeft(workerId, status);
+        }
 
         // Workers with a clustr parent get an Exit from the parent, with the real process exit; others only Leave.
         if (null == member || member.parentId() < 0)
@@ -590,8 +622,53 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         final String reason)
     {
         final ExitStatus status = ExitStatus.reported(exitCode, signal, reason);
+        final boolean isNew = !membership.hasDeparted(workerId);
         membership.depart(workerId, status);
         routes.closePrivate(workerId);
         kills.complete(workerId, status);
+        if (isNew)
+        {
+            onLeft(workerId, status);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Membership events
+    // ----------------------------------------------------------------------------------------------------------------
+
+    private void onJoined(final MemberInfo member)
+    {
+        for (int i = 0, size = membershipListeners.size(); i < size; i++)
+        {
+            notifyJoined(membershipListeners.get(i), member);
+        }
+    }
+
+    private void notifyJoined(final MembershipListener listener, final MemberInfo member)
+    {
+        try
+        {
+            listener.onJoined(member);
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void onLeft(final long memberId, final ExitStatus status)
+    {
+        acks.onDeparture(memberId, status);
+        for (int i = 0, size = membershipListeners.size(); i < size; i++)
+        {
+            try
+            {
+                membershipListeners.get(i).onLeft(memberId, status);
+            }
+            catch (final Throwable ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
     }
 }

@@ -28,6 +28,11 @@ final class Route implements ReservedValueSupplier
      */
     volatile long reservedValue;
 
+    private final ReservedValueSupplier ackedSupplier =
+        (termBuffer, termOffset, frameLength) -> FrameFormat.withType(reservedValue, FrameFormat.ACKED);
+    private final ReservedValueSupplier serviceSupplier =
+        (termBuffer, termOffset, frameLength) -> FrameFormat.withType(reservedValue, FrameFormat.SERVICE);
+
     Route(final Publication publication, final Channel channel, final long reservedValue)
     {
         this.publication = publication;
@@ -63,6 +68,50 @@ final class Route implements ReservedValueSupplier
         }
 
         return result;
+    }
+
+    /**
+     * Offer a frame of a type other than {@link FrameFormat#MESSAGE}.
+     *
+     * @param claim   the thread's claim.
+     * @param type    {@link FrameFormat#ACKED}, {@link FrameFormat#ACK} or {@link FrameFormat#SERVICE}.
+     * @param payload the frame's whole payload.
+     * @param offset  of the payload.
+     * @param length  of the payload.
+     * @return the offer's result.
+     */
+    long offer(
+        final BufferClaim claim, final int type, final DirectBuffer payload, final int offset, final int length)
+    {
+        if (length > maxClaimPayload)
+        {
+            return publication.offer(payload, offset, length, supplier(type));
+        }
+
+        final long result = publication.tryClaim(length, claim);
+        if (result > 0)
+        {
+            copy(payload, offset, claim.buffer(), claim.offset(), length);
+            claim.reservedValue(FrameFormat.withType(reservedValue, type));
+            claim.commit();
+        }
+
+        return result;
+    }
+
+    private ReservedValueSupplier supplier(final int type)
+    {
+        switch (type)
+        {
+            case FrameFormat.ACKED:
+                return ackedSupplier;
+
+            case FrameFormat.SERVICE:
+                return serviceSupplier;
+
+            default:
+                throw new IllegalArgumentException("a frame of type " + type + " is never fragmented");
+        }
     }
 
     /**

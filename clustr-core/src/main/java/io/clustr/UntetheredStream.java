@@ -50,6 +50,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
     private final Channel.Kind kind;
     private final GroupRegistry groups;
     private final HandlerList handlers;
+    private final HandlerList serviceHandlers;
     private final ErrorHandler errorHandler;
     private final NodeCounters counters;
     private final int fragmentLimit;
@@ -67,6 +68,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         final Channel.Kind kind,
         final GroupRegistry groups,
         final HandlerList handlers,
+        final HandlerList serviceHandlers,
         final ErrorHandler errorHandler,
         final NodeCounters counters,
         final int fragmentLimit,
@@ -78,6 +80,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         this.kind = kind;
         this.groups = groups;
         this.handlers = handlers;
+        this.serviceHandlers = serviceHandlers;
         this.errorHandler = errorHandler;
         this.counters = counters;
         this.fragmentLimit = fragmentLimit;
@@ -235,8 +238,8 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
 
     private DataAdapter newAdapter(final Subscription subscription)
     {
-        return new DataAdapter(subscription, kind, groups, handlers, errorHandler, counters.malformedFrames,
-            counters.unhandledMessages, fragmentLimit);
+        return new DataAdapter(subscription, kind, groups, handlers, serviceHandlers, null, errorHandler,
+            counters.malformedFrames, counters.unhandledMessages, fragmentLimit);
     }
 
     /**

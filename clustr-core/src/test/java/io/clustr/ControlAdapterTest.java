@@ -63,7 +63,8 @@ class ControlAdapterTest
             throw new AgentTerminationException("stop");
         });
         final DataAdapter data = new DataAdapter(
-            null, Channel.Kind.PUBLIC, null, handlers, Throwable::printStackTrace, malformed, malformed, 10);
+            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
+            malformed, 10);
         buffer.putLong(DataHeaderFlyweight.RESERVED_VALUE_OFFSET, FrameFormat.reservedValue(1, 0),
             ByteOrder.LITTLE_ENDIAN);
         final Header header = new Header(0, 16);

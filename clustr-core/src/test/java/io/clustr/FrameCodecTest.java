@@ -29,13 +29,15 @@ class FrameCodecTest
     private final AtomicCounter unhandled = new AtomicCounter(counters, 1);
     private final List<String> received = new ArrayList<>();
     private final HandlerList handlers = new HandlerList();
+    private final HandlerList services = new HandlerList();
 
     @ParameterizedTest
     @CsvSource({ "0, 0", "1, 1", "42, 7", "1073741823, 16383", "123456789, 100" })
     void shouldCarryTheSenderInTheReservedValue(final long senderId, final int groupId)
     {
         final long reservedValue = FrameFormat.reservedValue(senderId, groupId);
-        assertTrue(FrameFormat.isValid(reservedValue));
+        assertTrue(FrameFormat.isMessage(reservedValue));
+        assertEquals(FrameFormat.MESSAGE, FrameFormat.type(reservedValue));
         assertEquals(senderId, FrameFormat.senderId(reservedValue));
         assertEquals(groupId, FrameFormat.senderGroupId(reservedValue));
     }
@@ -54,8 +56,14 @@ class FrameCodecTest
             assertEquals(senderId, FrameFormat.senderId(reservedValue));
             assertEquals(groupId, FrameFormat.senderGroupId(reservedValue));
 
-            final int bit = random.nextInt(20);
-            assertFalse(FrameFormat.isValid(reservedValue ^ (1L << bit)), "flipped format bit " + bit);
+            final int bit = 4 + random.nextInt(16);
+            assertFalse(FrameFormat.isValid(reservedValue ^ (1L << bit)), "flipped magic or version bit " + bit);
+            final int type = random.nextInt(16);
+            final long typed = FrameFormat.withType(reservedValue, type);
+            assertEquals(type >= FrameFormat.MESSAGE && type <= FrameFormat.SERVICE ? type : FrameFormat.NOT_CLUSTR,
+                FrameFormat.type(typed));
+            assertEquals(senderId, FrameFormat.senderId(typed));
+            assertEquals(groupId, FrameFormat.senderGroupId(typed));
         }
         assertFalse(FrameFormat.isValid(0), "a raw Aeron frame's default reserved value");
     }
@@ -81,6 +89,32 @@ class FrameCodecTest
     }
 
     @Test
+    void shouldHandServiceFramesOnlyToServiceHandlersAndRefuseAcknowledgementsOffThePrivateStream()
+    {
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[256]);
+        final List<String> serviceFrames = new ArrayList<>();
+        handlers.add((msg) -> received.add("message " + msg.text()));
+        services.add((msg) -> serviceFrames.add(msg.senderId() + " " + msg.text()));
+        final DataAdapter adapter = adapter();
+        final long message = FrameFormat.reservedValue(42, 3);
+        term.putStringWithoutLengthAscii(DataHeaderFlyweight.HEADER_LENGTH, "12345678");
+
+        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8, frame(term, 0, message));
+        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
+            frame(term, 0, FrameFormat.withType(message, FrameFormat.SERVICE)));
+        assertEquals(List.of("message 12345678"), received);
+        assertEquals(List.of("42 12345678"), serviceFrames);
+
+        // this adapter takes no acknowledgements (as the public and group streams): counted and skipped
+        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
+            frame(term, 0, FrameFormat.withType(message, FrameFormat.ACKED)));
+        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
+            frame(term, 0, FrameFormat.withType(message, FrameFormat.ACK)));
+        assertEquals(2, malformed.get());
+        assertEquals(1, received.size());
+    }
+
+    @Test
     void shouldCountAndSkipFramesThatAreNotClustrsWithoutThrowing()
     {
         final UnsafeBuffer term = new UnsafeBuffer(new byte[256]);
@@ -93,13 +127,14 @@ class FrameCodecTest
             final long reservedValue = random.nextLong();
             final Header header = frame(term, 0, reservedValue);
             adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 16, header);
-            if (!FrameFormat.isValid(reservedValue))
+            final int type = FrameFormat.type(reservedValue);
+            if (FrameFormat.NOT_CLUSTR == type || FrameFormat.ACKED == type || FrameFormat.ACK == type)
             {
-                expectedMalformed++;
+                expectedMalformed++; // no acknowledgements on this adapter
             }
         }
         assertEquals(expectedMalformed, malformed.get());
-        assertEquals(10_000 - expectedMalformed, received.size());
+        assertEquals(10_000 - expectedMalformed, received.size() + unhandled.get());
 
         adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 16, frame(term, 0, 0));
         assertEquals(expectedMalformed + 1, malformed.get(), "a raw Aeron frame has reserved value 0");
@@ -121,7 +156,8 @@ class FrameCodecTest
         final UnsafeBuffer term = new UnsafeBuffer(new byte[1024]);
         handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
         final DataAdapter adapter = new DataAdapter(
-            null, Channel.Kind.PUBLIC, null, handlers, Throwable::printStackTrace, malformed, unhandled, 10);
+            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
+            unhandled, 10);
 
         adapter.beginPoll();
         feed(adapter, term, 0, 7, "one");
@@ -165,6 +201,7 @@ class FrameCodecTest
     private DataAdapter adapter()
     {
         return new DataAdapter(
-            null, Channel.Kind.PRIVATE, null, handlers, Throwable::printStackTrace, malformed, unhandled, 10);
+            null, Channel.Kind.PRIVATE, null, handlers, services, null, Throwable::printStackTrace, malformed,
+            unhandled, 10);
     }
 }

@@ -122,6 +122,33 @@ public final class TestWorker
             worker.publish(master, "spawned|" + worker.id() + "|" + child.id() + "|" + child.pid());
             return true;
         }
+        if (text.startsWith("send:"))
+        {
+            // an acknowledged send; reports when the target acknowledged it, or why it failed
+            final String[] parts = text.split(":", 3);
+            final long target = Long.parseLong(parts[1]);
+            worker.send(Channel.worker(target), parts[2]).whenComplete((ignore, error) -> worker.publish(master,
+                (null == error ? "sent|" : "send-failed|") + worker.id() + "|" + target + "|" + parts[2] +
+                (null == error ? "" : "|" + error.getMessage())));
+            return true;
+        }
+        if (text.equals("watch"))
+        {
+            // cluster-wide membership, whoever spawned the members
+            worker.onMembership(new io.clustr.MembershipListener()
+            {
+                public void onJoined(final io.clustr.MemberInfo member)
+                {
+                    worker.publish(master, "member-joined|" + worker.id() + "|" + member.id() + "|" + member.group());
+                }
+
+                public void onLeft(final long memberId, final io.clustr.spawn.ExitStatus status)
+                {
+                    worker.publish(master, "member-left|" + worker.id() + "|" + memberId + "|" + status.code());
+                }
+            });
+            return true;
+        }
         if (text.equals("throw"))
         {
             throw new IllegalStateException("test handler failure");
