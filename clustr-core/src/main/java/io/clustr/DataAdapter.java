@@ -1,10 +1,12 @@
 package io.clustr;
 
 import io.aeron.FragmentAssembler;
+import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
+import io.aeron.logbuffer.LogBufferDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentTerminationException;
@@ -17,6 +19,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 final class DataAdapter implements FragmentHandler, AutoCloseable
 {
+    private static final Object NOT_POLLED = new Object();
+
     private final Subscription subscription;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
     private final Message message;
@@ -30,8 +34,8 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final boolean isUntethered;
     private final FragmentHandler logHandler = this::onLogFragment;
     private long delivered;
+    private Object pollImage = NOT_POLLED;
     private int pollTermId;
-    private boolean isPollTermKnown;
     private boolean isLapped;
 
     DataAdapter(
@@ -70,32 +74,36 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
 
     void beginPoll()
     {
-        isPollTermKnown = false;
+        pollImage = NOT_POLLED;
         isLapped = false;
     }
 
     /**
      * On an untethered stream, a handler that stalls long enough gets its node cut loose, and the publishers may
-     * then overwrite the part of the log the rest of that poll would read. One poll reads one term, so every frame
-     * of a poll has the same term id: a frame with another one is a later lap, and it and the rest of the poll are
-     * skipped (the node is told what it missed when it resumes, see {@link MissedListener}).
+     * then overwrite the part of the log this poll reads before the client has closed the image. One poll of an
+     * image reads one term, the term of the image's position when the poll began: a frame with another term id is
+     * from a later lap, and it and the rest of that image's poll are skipped (the node is told what it missed when
+     * it resumes, see {@link MissedListener}). Comparing with the image's position, not with the poll's first frame,
+     * also catches a poll whose every frame is from a later lap.
      */
     void onLogFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         if (isUntethered)
         {
+            final Object image = header.context();
+            if (image != pollImage)
+            {
+                pollImage = image;
+                pollTermId = image instanceof Image ? termIdAtPosition((Image)image) : header.termId();
+                isLapped = false;
+            }
+
             if (isLapped)
             {
                 return;
             }
 
-            final int termId = header.termId();
-            if (!isPollTermKnown)
-            {
-                pollTermId = termId;
-                isPollTermKnown = true;
-            }
-            else if (termId != pollTermId)
+            if (header.termId() != pollTermId)
             {
                 isLapped = true;
                 return;
@@ -116,6 +124,12 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     /**
      * @return messages delivered to handlers since the last call.
      */
+    private static int termIdAtPosition(final Image image)
+    {
+        return LogBufferDescriptor.computeTermIdFromPosition(
+            image.position(), image.positionBitsToShift(), image.initialTermId());
+    }
+
     long takeDelivered()
     {
         final long count = delivered;
