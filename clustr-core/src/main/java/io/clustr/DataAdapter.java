@@ -35,6 +35,8 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final FragmentHandler logHandler = this::onLogFragment;
     private long delivered;
     private Object pollImage = NOT_POLLED;
+    private int skipSessionId;
+    private long skipUntilPosition = Long.MIN_VALUE;
     private int pollTermId;
     private boolean isLapped;
 
@@ -108,6 +110,11 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
                 isLapped = true;
                 return;
             }
+
+            if (Long.MIN_VALUE != skipUntilPosition && isDeliveredBefore(header))
+            {
+                return;
+            }
         }
 
         // A whole message in one frame, the common case, skips the assembler (which would hand it straight on).
@@ -124,6 +131,31 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     /**
      * @return messages delivered to handlers since the last call.
      */
+    /**
+     * After being cut loose, this adapter's subscription may join the log behind the position the node had already
+     * consumed (an IPC subscription joins at the slowest subscriber's position): frames of that log up to it were
+     * delivered by the old subscription, and are skipped.
+     *
+     * @param sessionId of the log the old subscription read.
+     * @param position  it had consumed.
+     */
+    void skipDeliveredUntil(final int sessionId, final long position)
+    {
+        skipSessionId = sessionId;
+        skipUntilPosition = position;
+    }
+
+    private boolean isDeliveredBefore(final Header header)
+    {
+        if (header.sessionId() == skipSessionId && header.position() <= skipUntilPosition)
+        {
+            return true;
+        }
+
+        skipUntilPosition = Long.MIN_VALUE;
+        return false;
+    }
+
     private static int termIdAtPosition(final Image image)
     {
         return LogBufferDescriptor.computeTermIdFromPosition(

@@ -203,9 +203,13 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 agentRef[0].submit(command);
             }
 
-            public void onCutLoose(final UntetheredStream stream, final Subscription subscription, final long position)
+            public void onCutLoose(
+                final UntetheredStream stream,
+                final Subscription subscription,
+                final int sessionId,
+                final long position)
             {
-                agentRef[0].onCutLoose(stream, subscription, position);
+                agentRef[0].onCutLoose(stream, subscription, sessionId, position);
             }
 
             public void onImageAvailable(

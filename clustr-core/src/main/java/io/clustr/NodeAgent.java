@@ -194,9 +194,10 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
      * waiting for the driver (the new subscription is swapped in by housekeeping once it exists).
      */
     @Override
-    public void onCutLoose(final UntetheredStream stream, final Subscription subscription, final long position)
+    public void onCutLoose(
+        final UntetheredStream stream, final Subscription subscription, final int sessionId, final long position)
     {
-        if (!isLeaving && stream.onCutLoose(subscription, position) && !resubscribing.contains(stream))
+        if (!isLeaving && stream.onCutLoose(subscription, sessionId, position) && !resubscribing.contains(stream))
         {
             resubscribing.add(stream);
         }

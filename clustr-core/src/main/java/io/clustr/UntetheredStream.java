@@ -36,7 +36,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         /**
          * The image of the stream went unavailable without end of stream: the node was cut loose.
          */
-        void onCutLoose(UntetheredStream stream, Subscription subscription, long position);
+        void onCutLoose(UntetheredStream stream, Subscription subscription, int sessionId, long position);
 
         /**
          * An image became available on a subscription of this stream.
@@ -59,6 +59,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
     private volatile long pendingRegistrationId = Aeron.NULL_VALUE;
     private long awaitedRegistrationId = Aeron.NULL_VALUE;
     private long cutLoosePosition;
+    private int cutLooseSessionId;
     private volatile boolean isClosed;
 
     UntetheredStream(
@@ -137,7 +138,8 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         if (!isClosed && !subscription.isClosed() && !image.isEndOfStream())
         {
             final long position = image.position();
-            agent.submit(() -> agent.onCutLoose(this, subscription, position));
+            final int sessionId = image.sessionId();
+            agent.submit(() -> agent.onCutLoose(this, subscription, sessionId, position));
         }
     }
 
@@ -149,11 +151,12 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
      * The node was cut loose from {@code subscription}: subscribe again, asynchronously.
      *
      * @param subscription the subscription whose image went unavailable.
+     * @param sessionId    of the log its image read.
      * @param position     the position its image had consumed when it was cut loose.
      * @return true if a new subscription was asked for (the agent then calls {@link #pollResubscribed()}); false if
      * the event is stale (the subscription was already replaced) or the stream is closed.
      */
-    boolean onCutLoose(final Subscription subscription, final long position)
+    boolean onCutLoose(final Subscription subscription, final int sessionId, final long position)
     {
         final DataAdapter current = adapter;
         if (isClosed || null == current || current.subscription() != subscription ||
@@ -164,6 +167,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
 
         counters.cutLoose.incrementRelease();
         cutLoosePosition = position;
+        cutLooseSessionId = sessionId;
         pendingRegistrationId = aeron.asyncAddSubscription(channel, streamId, this, this);
         awaitedRegistrationId = pendingRegistrationId;
         return true;
@@ -205,6 +209,9 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
 
         final DataAdapter old = adapter;
         final DataAdapter replacement = newAdapter(subscription);
+        // An IPC subscription joins at the slowest subscriber's position, which may be behind where this node was
+        // cut loose: what it already delivered is not delivered again.
+        replacement.skipDeliveredUntil(cutLooseSessionId, cutLoosePosition);
         adapter = replacement;
         pendingRegistrationId = Aeron.NULL_VALUE;
         CloseHelper.quietClose(old);

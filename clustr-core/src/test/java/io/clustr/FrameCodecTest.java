@@ -171,6 +171,26 @@ class FrameCodecTest
         assertEquals(List.of("one", "two", "next"), received, "the next poll starts afresh");
     }
 
+    @Test
+    void shouldNotDeliverAgainWhatWasDeliveredBeforeBeingCutLooseWhenTheNewSubscriptionJoinsBehind()
+    {
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[1024]);
+        handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
+        final DataAdapter adapter = new DataAdapter(
+            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
+            unhandled, 10);
+
+        // the old subscription had consumed up to the end of the frame at 64 (frames are 64-byte aligned here)
+        final long consumed = ((long)7 << 16) + 128;
+        adapter.skipDeliveredUntil(0, consumed);
+        adapter.beginPoll();
+        feed(adapter, term, 0, 7, "one");
+        feed(adapter, term, 64, 7, "two");
+        feed(adapter, term, 128, 7, "three");
+        feed(adapter, term, 192, 7, "four");
+        assertEquals(List.of("three", "four"), received, "frames up to the consumed position were delivered before");
+    }
+
     /**
      * Write an unfragmented clustr data frame of the given term id into a term buffer and hand it to the adapter as
      * a subscription's poll would.
@@ -185,6 +205,7 @@ class FrameCodecTest
         term.putByte(frameOffset + DataHeaderFlyweight.FLAGS_FIELD_OFFSET,
             (byte)DataHeaderFlyweight.BEGIN_AND_END_FLAGS);
         term.putInt(frameOffset + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET, termId, ByteOrder.LITTLE_ENDIAN);
+        term.putInt(frameOffset + DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET, frameOffset, ByteOrder.LITTLE_ENDIAN);
         final Header header = frame(term, frameOffset, FrameFormat.reservedValue(5, 0));
         adapter.onLogFragment(term, payloadOffset, text.length(), header);
     }
