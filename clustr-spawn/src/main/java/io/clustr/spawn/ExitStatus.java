@@ -236,7 +236,12 @@ public final class ExitStatus
 
         if (0 != code && !lastErrorLines.isEmpty())
         {
-            sb.append(": ").append(String.join(" | ", lastErrorLines));
+            // Notes on how a thread was pinned say nothing of why the process failed.
+            final List<String> lines = lastErrorLines.stream().filter((line) -> !Pinning.isPinningNote(line)).toList();
+            if (!lines.isEmpty())
+            {
+                sb.append(": ").append(String.join(" | ", lines));
+            }
         }
 
         return sb.toString();

@@ -4,6 +4,7 @@ import net.openhft.affinity.Affinity;
 import net.openhft.affinity.AffinityLock;
 import net.openhft.affinity.impl.NullAffinity;
 
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -14,7 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * takes a file lock ({@code <java.io.tmpdir>/cpu-N.lock}) so two processes never lock the same CPU. A spawned child
  * pinned with {@link SpawnOption#cpu(int)} already has every thread on that CPU ({@code taskset}) and gets
  * {@code -Daffinity.reserved} for it, so the lock is granted there. Not getting the lock is a normal outcome: the
- * handle's {@code cpuId()} is then -1 and the thread runs unpinned. Nothing here busy-spins.
+ * handle's {@code cpuId()} is then -1 and the thread runs on the process's CPUs. A process already restricted to the
+ * one CPU asked for (started with {@code taskset}, as clustr starts pinned children) is pinned without a lock. Notes
+ * say why a CPU was not locked as it is (CPU 0 is never lockable by default; another process holds the lock), and
+ * never become a process's exit reason. Nothing here busy-spins.
  */
 public final class Pinning
 {
@@ -22,6 +26,7 @@ public final class Pinning
     private static final AtomicBoolean UNSUPPORTED_WARNED = new AtomicBoolean();
     private static final AtomicBoolean TAKEN_NOTED = new AtomicBoolean();
     private static final PinnedThread NOT_PINNED = new NotPinned();
+    private static final String NOTE_PREFIX = "clustr: pinning: ";
 
     private Pinning()
     {
@@ -85,11 +90,18 @@ public final class Pinning
             {
                 LOGGER.log(
                     System.Logger.Level.WARNING,
-                    "clustr: thread affinity is not supported on this platform (" + System.getProperty("os.name") +
-                    "): threads run unpinned");
+                    NOTE_PREFIX + "thread affinity is not supported on this platform (" +
+                    System.getProperty("os.name") + "): threads run on the process's CPUs");
             }
 
             return NOT_PINNED;
+        }
+
+        final BitSet allowed = allowedCpus();
+        if (null != allowed && allowed.cardinality() == 1 && allowed.get(cpu))
+        {
+            // The process (or thread) may already run on this CPU only, e.g. it was started with taskset: pinned.
+            return new Restricted(cpu);
         }
 
         final AffinityLock lock;
@@ -103,7 +115,8 @@ public final class Pinning
             {
                 LOGGER.log(
                     System.Logger.Level.WARNING,
-                    "clustr: could not pin a thread to cpu " + cpu + " (" + ex + "): threads run unpinned");
+                    NOTE_PREFIX + "could not pin a thread to cpu " + cpu + " (" + ex + "): it runs on the process's " +
+                    "CPUs " + describe(allowed));
             }
 
             return NOT_PINNED;
@@ -121,13 +134,65 @@ public final class Pinning
 
         if (TAKEN_NOTED.compareAndSet(false, true))
         {
+            final String why = AffinityLock.RESERVED_AFFINITY.get(cpu) ?
+                "it is locked by another process or thread (Java-Thread-Affinity's lock for it is taken)" :
+                "it is not one Java-Thread-Affinity may lock (by default it leaves CPU 0 to the system; reserve CPUs " +
+                "with -Daffinity.reserved=<hex mask>, or start the process on that CPU only with taskset)";
             LOGGER.log(
                 System.Logger.Level.INFO,
-                "clustr: cpu " + cpu + " could not be locked (held by another process, or not reserved for this one " +
-                "with -Daffinity.reserved): the thread runs unpinned");
+                NOTE_PREFIX + "cpu " + cpu + " was not locked for this thread: " + why + "; it runs on the " +
+                "process's CPUs " + describe(allowed));
         }
 
         return NOT_PINNED;
+    }
+
+    /**
+     * Is this line of a process's output one of the notes above (or the logger's header line for one)? They say how
+     * a thread was pinned, never why a process failed, so exit reasons leave them out.
+     *
+     * @param line of standard error.
+     * @return true if it is a pinning note.
+     */
+    public static boolean isPinningNote(final String line)
+    {
+        return line.contains(NOTE_PREFIX) || line.contains(Pinning.class.getName() + " pinCurrentThread");
+    }
+
+    private static BitSet allowedCpus()
+    {
+        try
+        {
+            return Affinity.getAffinity();
+        }
+        catch (final Throwable ex)
+        {
+            return null;
+        }
+    }
+
+    private static String describe(final BitSet cpus)
+    {
+        return null == cpus || cpus.isEmpty() ? "(unknown)" : cpus.toString().replace('{', '[').replace('}', ']');
+    }
+
+    private static final class Restricted implements PinnedThread
+    {
+        private final int cpu;
+
+        Restricted(final int cpu)
+        {
+            this.cpu = cpu;
+        }
+
+        public int cpuId()
+        {
+            return cpu;
+        }
+
+        public void close()
+        {
+        }
     }
 
     private static final class Locked implements PinnedThread
