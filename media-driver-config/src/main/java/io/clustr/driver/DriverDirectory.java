@@ -172,7 +172,8 @@ public final class DriverDirectory
             final Path parent = directory.toAbsolutePath().getParent();
             if (null != parent && Files.isDirectory(parent) && !Files.isExecutable(parent))
             {
-                return new Status(directory, State.UNREADABLE, 0, -1, 0, "cannot search " + parent);
+                return new Status(
+                    directory, State.UNREADABLE, 0, -1, 0, "cannot enter " + parent + ", " + describeOwner(parent));
             }
             return new Status(directory, State.MISSING, 0, -1, 0, "");
         }
