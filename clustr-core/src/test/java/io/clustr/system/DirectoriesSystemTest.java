@@ -55,7 +55,8 @@ class DirectoriesSystemTest
             aliveDir = aliveDriver.getParent();
             watcher.watch(aliveDriver.toString());
             assertEquals(DriverDirectories.defaultBase(), killedDir.getParent());
-            assertTrue(DriverDirectories.NAME.matcher(killedDir.getFileName().toString()).matches(), killedDir::toString);
+            assertTrue(DriverDirectories.NAME.matcher(killedDir.getFileName().toString()).matches(),
+                killedDir::toString);
             assertTrue(killedDir.getFileName().toString().startsWith("clustr-" + killed.pid() + "-"));
             assertEquals("rwx------", mode(killedDir));
 
@@ -65,7 +66,8 @@ class DirectoriesSystemTest
             assertTrue(Files.exists(killedDriver.resolve("cnc.dat")), "SIGKILL leaves the driver's files behind");
 
             final List<Path> justAfter = staleDirectories();
-            assertTrue(System.nanoTime() - killedNs < TimeUnit.MILLISECONDS.toNanos(CommonContext.DRIVER_TIMEOUT_MS / 2),
+            final long checkedWithinNs = TimeUnit.MILLISECONDS.toNanos(CommonContext.DRIVER_TIMEOUT_MS / 2);
+            assertTrue(System.nanoTime() - killedNs < checkedWithinNs,
                 "checked while the dead driver's heartbeat is still younger than the driver timeout");
             assertFalse(justAfter.contains(killedDir), "not stale while its heartbeat is fresh: " + justAfter);
             assertFalse(justAfter.contains(aliveDir), "a live master's directory is never stale");
