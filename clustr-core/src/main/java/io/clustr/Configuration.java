@@ -166,6 +166,30 @@ public final class Configuration
     public static final String DRIVER_PROFILE_DEFAULT = "shared";
 
     /**
+     * Whether a master, when it starts, removes the media driver directories that masters of this user left behind
+     * when they died ({@link DriverDirectories#removeStale()}: only directories named as a master names its own, whose
+     * master and driver processes are gone and whose driver heartbeat has stopped). Default true.
+     */
+    public static final String REMOVE_STALE_DIRECTORIES_PROP_NAME = "clustr.remove.stale.directories";
+
+    /**
+     * Default: a master removes stale driver directories when it starts.
+     */
+    public static final boolean REMOVE_STALE_DIRECTORIES_DEFAULT = true;
+
+    /**
+     * How long a node that attaches to a running media driver (every worker, and a master with
+     * {@code embeddedDriver(false)}) waits for one to be alive in its directory before it fails, naming the
+     * directory and how it was chosen. Default 1 s (Aeron's client alone would wait its driver timeout, 10 s).
+     */
+    public static final String DRIVER_WAIT_TIMEOUT_PROP_NAME = "clustr.driver.wait.timeout";
+
+    /**
+     * Default for {@link #DRIVER_WAIT_TIMEOUT_PROP_NAME}.
+     */
+    public static final long DRIVER_WAIT_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
      * Most messages a duty cycle takes from one stream before it moves on to the next.
      */
     public static final String FRAGMENT_LIMIT_PROP_NAME = "clustr.fragment.limit";
@@ -349,6 +373,25 @@ public final class Configuration
     {
         final String value = System.getProperty(EMBEDDED_DRIVER_PROP_NAME);
         return null == value ? EMBEDDED_DRIVER_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * @return whether a master removes stale driver directories when it starts.
+     * @see #REMOVE_STALE_DIRECTORIES_PROP_NAME
+     */
+    public static boolean removeStaleDirectories()
+    {
+        final String value = System.getProperty(REMOVE_STALE_DIRECTORIES_PROP_NAME);
+        return null == value ? REMOVE_STALE_DIRECTORIES_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * @return how long a node waits for a live media driver in its directory, in nanoseconds.
+     * @see #DRIVER_WAIT_TIMEOUT_PROP_NAME
+     */
+    public static long driverWaitTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(DRIVER_WAIT_TIMEOUT_PROP_NAME, DRIVER_WAIT_TIMEOUT_DEFAULT_NS);
     }
 
     /**

@@ -5,22 +5,24 @@ import io.aeron.CommonContext;
 import io.aeron.Publication;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.exceptions.ActiveDriverException;
+import io.clustr.driver.DriverDirectory;
 import io.clustr.driver.DriverProfiles;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The master of a cluster: node id 0. It embeds the host's media driver by default (in a fresh directory under
- * {@code /dev/shm}, SHARED threading, backoff idling, deleted on close), counts confirmations, answers joins with the
- * cluster view, and spawns and supervises workers like any node.
+ * The master of a cluster: node id 0. It embeds the host's media driver by default (in a fresh owner-only directory
+ * {@code /dev/shm/clustr-<pid>-<random>/driver}, SHARED threading, backoff idling, deleted on close; see
+ * {@link DriverDirectories}), counts confirmations, answers joins with the cluster view, and spawns and supervises
+ * workers like any node. An embedded driver never replaces one that runs in the same directory.
  * <pre>{@code
  * try (Master master = Master.create())
  * {
@@ -35,12 +37,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Master extends Node
 {
     private final MediaDriver driver;
+    private final Path ownDirectory;
     private final AtomicBoolean isDriverClosed = new AtomicBoolean();
 
-    private Master(final Context ctx, final MediaDriver driver, final Aeron aeron)
+    private Master(final Context ctx, final MediaDriver driver, final Path ownDirectory, final Aeron aeron)
     {
         super(ctx, aeron, 0, "", -1);
         this.driver = driver;
+        this.ownDirectory = ownDirectory;
     }
 
     /**
@@ -48,8 +52,9 @@ public final class Master extends Node
      *
      * @param options e.g. {@code aeronDirectory("/dev/shm/clustr-prod")}, {@code embeddedDriver(false)}.
      * @return the running master.
-     * @throws ClustrException if the driver cannot start (e.g. too little free space in {@code /dev/shm}) or no
-     *                         driver runs in the directory when not embedding one.
+     * @throws ClustrException if the driver cannot start (e.g. too little free space in {@code /dev/shm}, or another
+     *                         driver runs in the directory given), or no driver runs in the directory when not
+     *                         embedding one, or the JVM lacks the flags clustr needs.
      */
     public static Master create(final MasterOption... options)
     {
@@ -71,22 +76,36 @@ public final class Master extends Node
     public static Master launch(final Context ctx)
     {
         MediaDriver driver = null;
+        Path ownDirectory = null;
         try
         {
             ctx.conclude();
+            if (ctx.removeStaleDirectories())
+            {
+                DriverDirectories.removeStaleQuietly();
+            }
             if (ctx.embeddedDriver())
             {
+                if (null != ctx.masterDirectory())
+                {
+                    DriverDirectories.createMasterDirectory(ctx.masterDirectory());
+                    ownDirectory = ctx.masterDirectory();
+                }
                 driver = launchDriver(ctx);
             }
             final Aeron aeron = NodeClient.connect(ctx);
             checkNoOtherMaster(ctx, aeron);
 
-            return new Master(ctx, driver, aeron);
+            return new Master(ctx, driver, ownDirectory, aeron);
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietClose(ctx::close);
             CloseHelper.quietClose(driver);
+            if (null != ownDirectory)
+            {
+                IoUtil.delete(ownDirectory.toFile(), true);
+            }
             throw ex;
         }
     }
@@ -108,11 +127,17 @@ public final class Master extends Node
         }
     }
 
+    /**
+     * Never replaces a live driver: a directory a driver is (or may be) using is refused, one a stopped driver left is
+     * deleted first, and Aeron's own active-driver check runs again at start ({@code dirDeleteOnStart(false)}). Once
+     * the driver runs, its directory is made owner-only before any client (so any message log) exists.
+     */
     private static MediaDriver launchDriver(final Context ctx)
     {
+        final Path directory = Path.of(ctx.aeronDirectoryName());
         final MediaDriver.Context driverCtx = DriverProfiles.context(ctx.driverProfile())
             .aeronDirectoryName(ctx.aeronDirectoryName())
-            .dirDeleteOnStart(true)
+            .dirDeleteOnStart(false)
             .dirDeleteOnShutdown(true)
             .ipcTermBufferLength(ctx.termLength());
         if (null == driverCtx.threadingMode())
@@ -120,12 +145,25 @@ public final class Master extends Node
             driverCtx.threadingMode(ThreadingMode.SHARED);
         }
 
+        MediaDriver driver = null;
         try
         {
-            return MediaDriver.launchEmbedded(driverCtx);
+            DriverDirectory.prepareForLaunch(directory);
+            driver = MediaDriver.launchEmbedded(driverCtx);
+            DriverDirectory.restrictToOwner(directory);
+            return driver;
+        }
+        catch (final ActiveDriverException ex)
+        {
+            final DriverDirectory.Status status = DriverDirectory.status(directory);
+            throw new ClustrException(status.describe() + ": this master's embedded driver would replace it under " +
+                "the cluster using it. Attach to it with Options.embeddedDriver(false), stop " +
+                (status.driverPid() > 0 ? "process " + status.driverPid() : "it") + " first, or give this " +
+                "master its own directory (without Options.aeronDirectory it makes a fresh one)", ex);
         }
         catch (final RuntimeException ex)
         {
+            CloseHelper.quietClose(driver);
             throw new ClustrException("could not start the embedded media driver in " + ctx.aeronDirectoryName() +
                 ": " + ex.getMessage(), ex);
         }
@@ -228,6 +266,10 @@ public final class Master extends Node
         if (isDriverClosed.compareAndSet(false, true))
         {
             CloseHelper.quietClose(driver);
+            if (null != ownDirectory)
+            {
+                IoUtil.delete(ownDirectory.toFile(), true);
+            }
         }
     }
 
@@ -250,6 +292,8 @@ public final class Master extends Node
 
         private boolean embeddedDriver = Configuration.embeddedDriver();
         private String driverProfile = Configuration.driverProfile();
+        private boolean removeStaleDirectories = Configuration.removeStaleDirectories();
+        private Path masterDirectory;
 
         /**
          * A context with defaults from system properties.
@@ -274,7 +318,13 @@ public final class Master extends Node
             {
                 if (null == aeronDirectoryName())
                 {
-                    aeronDirectoryName(defaultDriverDirectory());
+                    masterDirectory = DriverDirectories.newMasterDirectory(DriverDirectories.defaultBase());
+                    aeronDirectoryName(masterDirectory.resolve(DriverDirectories.DRIVER_SUBDIRECTORY).toString());
+                    aeronDirectorySource("a fresh directory of this master");
+                }
+                else
+                {
+                    aeronDirectorySource("Options.aeronDirectory");
                 }
                 checkFreeSpace(aeronDirectoryName(), DRIVER_BASE_SPACE_BYTES + MIN_FREE_LOGS *
                     (3L * Math.max(termLength(), 64 * 1024) + 4096));
@@ -282,16 +332,23 @@ public final class Master extends Node
             else if (null == aeronDirectoryName())
             {
                 aeronDirectoryName(CommonContext.getAeronDirectoryName());
+                aeronDirectorySource(null != System.getProperty(CommonContext.AERON_DIR_PROP_NAME) ?
+                    "-D" + CommonContext.AERON_DIR_PROP_NAME : "Aeron's default directory (neither " +
+                    "Options.aeronDirectory nor -D" + CommonContext.AERON_DIR_PROP_NAME + " is set)");
+            }
+            else
+            {
+                aeronDirectorySource("Options.aeronDirectory");
             }
         }
 
-        private static String defaultDriverDirectory()
+        /**
+         * @return the directory this master makes for its driver (the driver runs in its
+         * {@value DriverDirectories#DRIVER_SUBDIRECTORY} subdirectory), or null when given a directory.
+         */
+        Path masterDirectory()
         {
-            final File shm = new File("/dev/shm");
-            final String base = shm.isDirectory() && shm.canWrite() ? shm.getPath() :
-                System.getProperty("java.io.tmpdir");
-            return new File(base, "clustr-" + ProcessHandle.current().pid() + "-" +
-                Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFFL)).getPath();
+            return masterDirectory;
         }
 
         private static void checkFreeSpace(final String directory, final long requiredBytes)
@@ -342,6 +399,26 @@ public final class Master extends Node
         public boolean embeddedDriver()
         {
             return embeddedDriver;
+        }
+
+        /**
+         * @param removeStaleDirectories whether the master removes, when it starts, the driver directories that dead
+         *                               masters of this user left behind ({@link DriverDirectories#removeStale()}).
+         * @return this context.
+         * @see Configuration#REMOVE_STALE_DIRECTORIES_PROP_NAME
+         */
+        public Context removeStaleDirectories(final boolean removeStaleDirectories)
+        {
+            this.removeStaleDirectories = removeStaleDirectories;
+            return this;
+        }
+
+        /**
+         * @return whether the master removes stale driver directories when it starts.
+         */
+        public boolean removeStaleDirectories()
+        {
+            return removeStaleDirectories;
         }
 
         /**

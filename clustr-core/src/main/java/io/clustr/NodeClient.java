@@ -6,9 +6,11 @@ import io.aeron.RethrowingErrorHandler;
 import io.aeron.exceptions.ClientTimeoutException;
 import io.aeron.exceptions.ConductorServiceTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
+import io.clustr.driver.DriverDirectory;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
+import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +32,11 @@ final class NodeClient
      * commands a node sends (subscribe, publish) are answered on the calling thread, so they never wait for it.
      */
     static final long CONDUCTOR_IDLE_SLEEP_MS = 50;
+
+    /**
+     * How often a node looks for a live driver in its directory while it waits for one.
+     */
+    static final long DRIVER_POLL_MS = 10;
 
     /**
      * The channel of a node's publications and tethered subscriptions. Every publication carries the untethered
@@ -59,6 +66,7 @@ final class NodeClient
             return ctx.aeron();
         }
 
+        awaitDriver(ctx, Configuration.driverWaitTimeoutNs());
         final Aeron.Context aeronCtx = new Aeron.Context()
             .aeronDirectoryName(ctx.aeronDirectoryName())
             .useConductorAgentInvoker(false)
@@ -78,10 +86,57 @@ final class NodeClient
         }
         catch (final DriverTimeoutException | IllegalStateException ex)
         {
-            throw new ClustrException("no media driver is running in " + ctx.aeronDirectoryName() +
-                ": start the master first, or point the node at the right directory (" + Node.AERON_DIR_ENV +
-                ", -Daeron.dir or Options.aeronDirectory)", ex);
+            throw noDriver(ctx, DriverDirectory.status(Path.of(ctx.aeronDirectoryName())), ex);
         }
+    }
+
+    /**
+     * Wait, up to {@code timeoutNs}, for a live driver in the node's directory (Aeron's client alone waits its driver
+     * timeout, 10 s, for a directory where nothing runs), reading Aeron's own liveness from {@code cnc.dat}.
+     *
+     * @throws ClustrException naming the directory, what is there, how the node chose it and how to find the
+     *                         master's, if no driver is alive there in time.
+     */
+    static void awaitDriver(final Node.Context<?> ctx, final long timeoutNs)
+    {
+        final Path directory = Path.of(ctx.aeronDirectoryName());
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            final DriverDirectory.Status status = DriverDirectory.status(directory);
+            if (DriverDirectory.State.ACTIVE == status.state())
+            {
+                return;
+            }
+            if (DriverDirectory.State.UNREADABLE == status.state() || System.nanoTime() - deadlineNs >= 0)
+            {
+                throw noDriver(ctx, status, null);
+            }
+
+            try
+            {
+                Thread.sleep(DRIVER_POLL_MS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw noDriver(ctx, status, ex);
+            }
+        }
+    }
+
+    private static ClustrException noDriver(
+        final Node.Context<?> ctx, final DriverDirectory.Status status, final Throwable cause)
+    {
+        final String waited = TimeUnit.NANOSECONDS.toMillis(Configuration.driverWaitTimeoutNs()) + " ms";
+        return new ClustrException("no media driver to attach to in " + ctx.aeronDirectoryName() + " (waited " +
+            waited + ", " + Configuration.DRIVER_WAIT_TIMEOUT_PROP_NAME + "): " + status.describe() + ". This node " +
+            "looked there because of " + ctx.aeronDirectorySource() + ". A node takes its directory from " +
+            "Options.aeronDirectory, else the environment variable " + Node.AERON_DIR_ENV + " (which the master " +
+            "sets for the workers it spawns: a worker started by hand needs it, or -D" +
+            CommonContext.AERON_DIR_PROP_NAME + ", set to the master's Master.aeronDirectoryName()), else -D" +
+            CommonContext.AERON_DIR_PROP_NAME + ". Start the master first, or point this node at its directory",
+            cause);
     }
 
     /**

@@ -23,6 +23,7 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
 {
     private volatile boolean isConcluded;
     private String aeronDirectoryName;
+    private String aeronDirectorySource;
     private int termLength = -1;
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
@@ -50,6 +51,7 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
 
     NodeContext()
     {
+        JvmFlags.check();
     }
 
     @SuppressWarnings("unchecked")
@@ -262,6 +264,19 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     public String aeronDirectoryName()
     {
         return aeronDirectoryName;
+    }
+
+    /**
+     * How the directory was chosen, for messages (e.g. "the environment variable CLUSTR_AERON_DIR").
+     */
+    void aeronDirectorySource(final String aeronDirectorySource)
+    {
+        this.aeronDirectorySource = aeronDirectorySource;
+    }
+
+    String aeronDirectorySource()
+    {
+        return null == aeronDirectorySource ? "Options.aeronDirectory" : aeronDirectorySource;
     }
 
     /**

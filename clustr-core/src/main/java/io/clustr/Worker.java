@@ -184,7 +184,23 @@ public final class Worker extends Node
             if (null == aeronDirectoryName())
             {
                 final String fromEnv = env.get(AERON_DIR_ENV);
-                aeronDirectoryName(null != fromEnv ? fromEnv : CommonContext.getAeronDirectoryName());
+                if (null != fromEnv && !fromEnv.isBlank())
+                {
+                    aeronDirectoryName(fromEnv);
+                    aeronDirectorySource("the environment variable " + AERON_DIR_ENV);
+                }
+                else
+                {
+                    aeronDirectoryName(CommonContext.getAeronDirectoryName());
+                    aeronDirectorySource(null != System.getProperty(CommonContext.AERON_DIR_PROP_NAME) ?
+                        "-D" + CommonContext.AERON_DIR_PROP_NAME + " (" + AERON_DIR_ENV + " is not set)" :
+                        "Aeron's default directory (neither Options.aeronDirectory, " + AERON_DIR_ENV + " nor -D" +
+                        CommonContext.AERON_DIR_PROP_NAME + " is set)");
+                }
+            }
+            else
+            {
+                aeronDirectorySource("Options.aeronDirectory");
             }
             if (termLength() < 0 && null != env.get(TERM_LENGTH_ENV))
             {

@@ -1,10 +1,14 @@
 package io.clustr.driver;
 
 import io.aeron.driver.MediaDriver;
+import io.aeron.driver.exceptions.ActiveDriverException;
 import net.openhft.affinity.AffinityLock;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
+import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A standalone media driver for a clustr host, for when the transport should outlive the master (the master then
@@ -13,7 +17,8 @@ import java.util.concurrent.ThreadFactory;
  * Usage: {@code ClustrMediaDriver [profile|file.properties ...]}: the profiles are applied in order (the first one
  * to set a property wins, and {@code -D} system properties win over all of them); with no argument the
  * {@value DriverProfiles#SHARED} profile is used. The driver runs until SIGINT or SIGTERM, then closes and, with the
- * built-in profiles, deletes its directory.
+ * built-in profiles, deletes its directory. It refuses to start (exit code 1, saying why) in a directory another
+ * driver is using, and restricts its directory to its owner ({@link DriverDirectory}).
  * <p>
  * Driver threads can be pinned to CPUs with {@value #CONDUCTOR_CPU_PROP_NAME}, {@value #SENDER_CPU_PROP_NAME},
  * {@value #RECEIVER_CPU_PROP_NAME} (DEDICATED mode) and {@value #SHARED_CPU_PROP_NAME} (SHARED mode).
@@ -60,15 +65,83 @@ public final class ClustrMediaDriver
         final MediaDriver.Context ctx = new MediaDriver.Context();
         pinThreads(ctx);
 
-        // Closed last (resources close in reverse): the barrier holds the JVM's shutdown until the driver is closed
-        // and its directory deleted.
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            MediaDriver driver = MediaDriver.launch(ctx.terminationHook(barrier::signal)))
+        // Launched before the barrier: a driver that cannot start exits with 1 at once (the barrier's hook would wait
+        // for a close that never comes). Closed last (resources close in reverse): the barrier holds the JVM's
+        // shutdown until the driver is closed and its directory deleted.
+        final AtomicReference<ShutdownSignalBarrier> barrierRef = new AtomicReference<>();
+        final MediaDriver driver;
+        try
         {
+            driver = launch(ctx.terminationHook(() ->
+            {
+                final ShutdownSignalBarrier barrier = barrierRef.get();
+                if (null != barrier)
+                {
+                    barrier.signal();
+                }
+            }));
+        }
+        catch (final ActiveDriverException | IllegalStateException ex)
+        {
+            System.err.println("clustr media driver: " + ex.getMessage());
+            System.exit(1);
+            return;
+        }
+
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier(); driver)
+        {
+            barrierRef.set(barrier);
             System.out.println("clustr media driver running: dir=" + driver.aeronDirectoryName() +
                 " threading=" + ctx.threadingMode() + " ipc.term.length=" + ctx.ipcTermBufferLength());
             barrier.await();
             System.out.println("clustr media driver stopping");
+        }
+    }
+
+    /**
+     * Launch a driver in the context's directory, never replacing a live one: a directory a driver is using (or
+     * may be using) is refused, the directory of a driver that has stopped is deleted first, and one that holds
+     * anything but a driver's files is refused. Once started, the directory is restricted to its owner
+     * ({@link DriverDirectory#restrictToOwner(java.nio.file.Path)}). The context's {@code dirDeleteOnStart} is set to
+     * false, so Aeron checks once more for an active driver right before it starts.
+     *
+     * @param ctx the driver's context (its directory, and whether it deletes it on shutdown, are kept).
+     * @return the running driver.
+     * @throws ActiveDriverException  if a media driver is, or may be, running in the directory: the message names it,
+     *                               the driver's pid and what to do.
+     * @throws IllegalStateException if the directory exists and is not a media driver directory.
+     */
+    public static MediaDriver launch(final MediaDriver.Context ctx)
+    {
+        final Path directory = Path.of(ctx.aeronDirectoryName());
+        try
+        {
+            final DriverDirectory.Status before = DriverDirectory.prepareForLaunch(directory);
+            if (DriverDirectory.State.STOPPED == before.state())
+            {
+                System.out.println("clustr media driver: removed the directory left by a stopped driver: " +
+                    before.describe());
+            }
+            ctx.dirDeleteOnStart(false);
+            final MediaDriver driver = MediaDriver.launch(ctx);
+            try
+            {
+                DriverDirectory.restrictToOwner(directory);
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(driver);
+                throw ex;
+            }
+            return driver;
+        }
+        catch (final ActiveDriverException ex)
+        {
+            final DriverDirectory.Status status = DriverDirectory.status(directory);
+            throw new ActiveDriverException(status.describe() + ": not starting a second driver there, which " +
+                "would replace it under its clients" + (status.driverPid() > 0 ?
+                ". Stop that one first (kill -TERM " + status.driverPid() + ")" : ". Stop that one first") +
+                ", or give this one another directory (-Daeron.dir=...)");
         }
     }
 
