@@ -22,8 +22,8 @@ import io.clustr.Worker;
  *     <li>{@code exit:<code>}: System.exit.</li>
  * </ul>
  * A child it spawned that announces a listening address is reported as
- * {@code child-listening|myId|childId|address}. A private message whose first byte is 0 is echoed back to its sender unchanged. With a second argument
- * {@code ready} it confirms "ready" once joined.
+ * {@code child-listening|myId|childId|address}. A private message whose first byte is 0 is echoed back to its sender
+ * unchanged. With a second argument {@code ready} it confirms "ready" once joined.
  */
 public final class TestWorker
 {
