@@ -225,7 +225,8 @@ class SimpleHttpServerTest
             for (int i = 1; i < lines.length; i++)
             {
                 final int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+                headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
             }
             this.body = body;
         }
