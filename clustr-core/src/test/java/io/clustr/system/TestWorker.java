@@ -160,9 +160,7 @@ public final class TestWorker
         }
         if (text.startsWith("listen:"))
         {
-            final String[] parts = text.split(":", 3);
-            worker.announceListening(new java.net.InetSocketAddress(parts[2], Integer.parseInt(parts[1])));
-            return true;
+            return listen(worker, text);
         }
         if (text.equals("throw"))
         {
@@ -174,5 +172,12 @@ public final class TestWorker
         }
 
         return false;
+    }
+
+    private static boolean listen(final Worker worker, final String text)
+    {
+        final String[] parts = text.split(":", 3);
+        worker.announceListening(new java.net.InetSocketAddress(parts[2], Integer.parseInt(parts[1])));
+        return true;
     }
 }
