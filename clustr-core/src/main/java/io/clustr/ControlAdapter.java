@@ -10,16 +10,20 @@ import io.clustr.codecs.JoinAckDecoder;
 import io.clustr.codecs.JoinDecoder;
 import io.clustr.codecs.KillDecoder;
 import io.clustr.codecs.LeaveDecoder;
+import io.clustr.codecs.ListeningDecoder;
 import io.clustr.codecs.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes control frames (join, join ack, leave, kill, exit). A frame that does not decode, or whose fields run
- * past its end, is counted as malformed and skipped before anything acts on it.
+ * Decodes control frames (join, join ack, leave, kill, exit, listening). A frame that does not decode, or whose
+ * fields run past its end, is counted as malformed and skipped before anything acts on it.
  */
 final class ControlAdapter implements FragmentHandler, AutoCloseable
 {
@@ -33,6 +37,7 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
     private final LeaveDecoder leaveDecoder = new LeaveDecoder();
     private final KillDecoder killDecoder = new KillDecoder();
     private final ExitDecoder exitDecoder = new ExitDecoder();
+    private final ListeningDecoder listeningDecoder = new ListeningDecoder();
     private final AtomicCounter malformedFrames;
     private ControlListener listener;
 
@@ -173,6 +178,22 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
                     break;
                 }
 
+                case ListeningDecoder.TEMPLATE_ID:
+                {
+                    if (!fits(bodyOffset, blockLength, ListeningDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    final InetSocketAddress address = decodeListening(
+                        listeningDecoder.wrap(buffer, bodyOffset, blockLength, version), end);
+                    if (null != address)
+                    {
+                        listener.onListening(listeningDecoder.workerId(), address);
+                        return;
+                    }
+                    break;
+                }
+
                 default:
                     break;
             }
@@ -183,6 +204,32 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
         }
 
         malformedFrames.incrementRelease();
+    }
+
+    /**
+     * @return the address, or null when the frame is malformed: a port outside 1..65535, an address that is not 4 or
+     * 16 bytes, or one that runs past the fragment. The address is raw bytes, so decoding it never asks DNS.
+     */
+    private static InetSocketAddress decodeListening(final ListeningDecoder d, final int end)
+    {
+        final int port = d.port();
+        final int addressLength = d.addressLength();
+        if (port < 1 || port > 65535 || (4 != addressLength && 16 != addressLength) ||
+            d.limit() + ListeningDecoder.addressHeaderLength() + addressLength > end)
+        {
+            return null;
+        }
+
+        final byte[] address = new byte[addressLength];
+        d.getAddress(address, 0, addressLength);
+        try
+        {
+            return new InetSocketAddress(InetAddress.getByAddress(address), port);
+        }
+        catch (final UnknownHostException ex)
+        {
+            return null;
+        }
     }
 
     private static boolean fits(final int bodyOffset, final int actingBlockLength, final int blockLength, final int end)

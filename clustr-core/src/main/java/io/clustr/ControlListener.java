@@ -1,5 +1,6 @@
 package io.clustr;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -25,4 +26,12 @@ interface ControlListener
     void onKill(long targetId, long requesterId, int exitCode);
 
     void onExit(long workerId, long parentId, long pid, int exitCode, int signal, boolean respawning, String reason);
+
+    /**
+     * A node announced a server socket it listens on ({@link Node#announceListening(InetSocketAddress)}).
+     *
+     * @param workerId the node that listens.
+     * @param address  the bound address and port.
+     */
+    void onListening(long workerId, InetSocketAddress address);
 }

@@ -7,11 +7,13 @@ import io.clustr.codecs.JoinAckEncoder;
 import io.clustr.codecs.JoinEncoder;
 import io.clustr.codecs.KillEncoder;
 import io.clustr.codecs.LeaveEncoder;
+import io.clustr.codecs.ListeningEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Collection;
 
@@ -37,6 +39,7 @@ final class ControlPublisher implements AutoCloseable
     private final LeaveEncoder leaveEncoder = new LeaveEncoder();
     private final KillEncoder killEncoder = new KillEncoder();
     private final ExitEncoder exitEncoder = new ExitEncoder();
+    private final ListeningEncoder listeningEncoder = new ListeningEncoder();
     private long droppedFrames;
 
     ControlPublisher(final Publication publication)
@@ -171,6 +174,23 @@ final class ControlPublisher implements AutoCloseable
             .reason(truncate(reason));
 
         send(MessageHeaderEncoder.ENCODED_LENGTH + exitEncoder.encodedLength());
+    }
+
+    /**
+     * Announce a server socket this node listens on.
+     *
+     * @param workerId this node.
+     * @param address  a resolved address with a port in 1..65535 (checked by the caller).
+     */
+    void listening(final long workerId, final InetSocketAddress address)
+    {
+        final byte[] ip = address.getAddress().getAddress();
+        listeningEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .workerId(workerId)
+            .port(address.getPort())
+            .putAddress(ip, 0, ip.length);
+
+        send(MessageHeaderEncoder.ENCODED_LENGTH + listeningEncoder.encodedLength());
     }
 
     private static String truncate(final String reason)

@@ -2,6 +2,8 @@ package io.clustr;
 
 import io.clustr.spawn.ExitStatus;
 
+import java.net.InetSocketAddress;
+
 /**
  * Lifecycle events of the workers a node spawned, delivered on the node's duty-cycle thread. Implement the events
  * you need; the others do nothing.
@@ -23,6 +25,20 @@ public interface LifecycleListener
      * @param worker the worker.
      */
     default void onOnline(final WorkerHandle worker)
+    {
+    }
+
+    /**
+     * A worker announced that it listens on a server socket, with {@link Node#announceListening(InetSocketAddress)}:
+     * Node's cluster {@code 'listening'} event. Comes after {@link #onOnline(WorkerHandle)} and never after
+     * {@link #onExit(WorkerHandle, ExitStatus, boolean)}; once per announcement, so a worker that listens on two
+     * ports is told twice, and workers sharing one port (SO_REUSEPORT) each announce it.
+     *
+     * @param worker  the worker.
+     * @param address the address and port it is bound to, as it announced them (an IP address, never resolved
+     *                through DNS; {@code 0.0.0.0} or {@code ::} for every interface).
+     */
+    default void onListening(final WorkerHandle worker, final InetSocketAddress address)
     {
     }
 

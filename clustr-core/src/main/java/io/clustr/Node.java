@@ -19,6 +19,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.CountedErrorHandler;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -581,6 +582,41 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     {
         Objects.requireNonNull(confirmationId, "confirmation id must not be null, e.g. confirm(\"ready\")");
         publish(Channel.CONFIRMATION, confirmationId);
+    }
+
+    /**
+     * Announce that this node listens on a server socket: Node's cluster {@code 'listening'} event. The node that
+     * spawned this one calls its lifecycle listeners' {@link LifecycleListener#onListening(WorkerHandle,
+     * InetSocketAddress)} with this node's handle and the address (the announcement is a control frame, so every
+     * node sees it; only the parent has a handle to report). Announce once per socket, after binding it; several
+     * workers that share a port through SO_REUSEPORT each announce it. A node that has not joined yet (invoker mode)
+     * sends the announcement once it has, so its parent always sees {@code onOnline} first. Returns at once; the
+     * announcement is sent by the duty cycle, in order with this node's other control frames.
+     *
+     * @param address the address and port the socket is bound to, e.g. {@code channel.getLocalAddress()}: an IP
+     *                address (the wildcard {@code 0.0.0.0} or {@code ::} for every interface) and a port in
+     *                1..65535.
+     * @throws NullPointerException     if the address is null.
+     * @throws IllegalArgumentException if the address is unresolved or its port is 0 (not bound yet).
+     * @throws ClustrException          if the node is closed.
+     */
+    public final void announceListening(final InetSocketAddress address)
+    {
+        Objects.requireNonNull(address, "address must not be null: announce the address the socket is bound to, " +
+            "e.g. channel.getLocalAddress()");
+        if (address.isUnresolved())
+        {
+            throw new IllegalArgumentException("address " + address + " is unresolved: announce the IP address the " +
+                "socket is bound to, e.g. channel.getLocalAddress()");
+        }
+        if (0 == address.getPort())
+        {
+            throw new IllegalArgumentException("port 0 in " + address + " is not a bound port: bind the socket " +
+                "first and announce its local address, e.g. channel.getLocalAddress()");
+        }
+        checkOpen();
+
+        agent.submit(() -> agent.onAnnounceListening(address));
     }
 
     /**

@@ -12,6 +12,7 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -224,6 +225,21 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     {
         kills.track(targetId, future, System.nanoTime() + killGraceNs + KILL_REPORT_MARGIN_NS);
         controlPublisher.kill(targetId, nodeId, exitCode);
+    }
+
+    /**
+     * Announce a server socket this node listens on, once it has joined (so its parent has seen its Join before).
+     */
+    void onAnnounceListening(final InetSocketAddress address)
+    {
+        if (joined.isDone())
+        {
+            controlPublisher.listening(nodeId, address);
+        }
+        else
+        {
+            joined.thenRun(() -> controlPublisher.listening(nodeId, address));
+        }
     }
 
     /**
@@ -671,5 +687,11 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
                 errorHandler.onError(ex);
             }
         }
+    }
+
+    @Override
+    public void onListening(final long workerId, final InetSocketAddress address)
+    {
+        spawnBridge.onChildListening(workerId, address);
     }
 }

@@ -10,6 +10,7 @@ import io.clustr.spawn.internal.SupervisorControl;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentTerminationException;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -204,6 +205,22 @@ final class SpawnBridge
 
         final WorkerHandle handle = handle(child);
         notifyListeners((listener) -> listener.onOnline(handle));
+    }
+
+    /**
+     * A node announced a server socket (agent): tell the listeners if it is a child of this node that has not exited.
+     * Its Join precedes the announcement on the control stream, so {@code onOnline} has been told first.
+     */
+    void onChildListening(final long workerId, final InetSocketAddress address)
+    {
+        final ChildProcess child = child(workerId);
+        if (null == child || child.state() == ChildState.EXITED)
+        {
+            return;
+        }
+
+        final WorkerHandle handle = handle(child);
+        notifyListeners((listener) -> listener.onListening(handle, address));
     }
 
     private void onChildForked(final ChildProcess child)

@@ -3,12 +3,16 @@ package io.clustr;
 import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.clustr.codecs.JoinAckEncoder;
+import io.clustr.codecs.ListeningEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +79,46 @@ class ControlAdapterTest
             () -> data.onFragment(buffer, DataHeaderFlyweight.HEADER_LENGTH, 0, header));
     }
 
+    @Test
+    void shouldDecodeListeningForIpv4AndIpv6() throws UnknownHostException
+    {
+        adapter.listener(recorder);
+        final InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8080);
+        final InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::"), 65535);
+
+        adapter.onFragment(buffer, 0, encodeListening(7, v4.getAddress().getAddress(), v4.getPort()), null);
+        adapter.onFragment(buffer, 0, encodeListening(8, v6.getAddress().getAddress(), v6.getPort()), null);
+
+        assertEquals(List.of("7 " + v4, "8 " + v6), recorder.listening);
+        assertEquals(0, malformed.get());
+    }
+
+    @Test
+    void shouldCountABadListeningAsMalformed()
+    {
+        adapter.listener(recorder);
+        final byte[] ip = {127, 0, 0, 1};
+
+        adapter.onFragment(buffer, 0, encodeListening(7, ip, 0), null);
+        adapter.onFragment(buffer, 0, encodeListening(7, ip, 65536), null);
+        adapter.onFragment(buffer, 0, encodeListening(7, new byte[5], 80), null);
+        adapter.onFragment(buffer, 0, encodeListening(7, ip, 80) - 1, null);
+
+        assertEquals(List.of(), recorder.listening);
+        assertEquals(4, malformed.get());
+    }
+
+    private int encodeListening(final long workerId, final byte[] address, final int port)
+    {
+        final ListeningEncoder encoder = new ListeningEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .workerId(workerId)
+            .port(port)
+            .putAddress(address, 0, address.length);
+
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
     private int encodeJoinAck(final long workerId, final int members)
     {
         final JoinAckEncoder encoder = new JoinAckEncoder()
@@ -95,6 +139,7 @@ class ControlAdapterTest
     {
         final List<Long> asked = new ArrayList<>();
         final List<List<MemberInfo>> acks = new ArrayList<>();
+        final List<String> listening = new ArrayList<>();
         long wantedId = -1;
 
         @Override
@@ -135,6 +180,12 @@ class ControlAdapterTest
             final boolean respawning,
             final String reason)
         {
+        }
+
+        @Override
+        public void onListening(final long workerId, final InetSocketAddress address)
+        {
+            listening.add(workerId + " " + address);
         }
     }
 }

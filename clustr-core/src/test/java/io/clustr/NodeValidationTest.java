@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
+import java.net.InetSocketAddress;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -110,6 +111,25 @@ class NodeValidationTest
         assertTrue(ex.getMessage().contains("closed"), ex.getMessage());
         assertThrows(ClustrException.class, () -> master.confirm("ready"));
         assertTrue(master.isClosed());
+    }
+
+    @Test
+    void shouldRejectAnAnnouncementOfAnUnboundOrUnresolvedAddress()
+    {
+        final NullPointerException nullAddress =
+            assertThrows(NullPointerException.class, () -> master.announceListening(null));
+        assertTrue(nullAddress.getMessage().contains("getLocalAddress"), nullAddress.getMessage());
+
+        final IllegalArgumentException unresolved = assertThrows(IllegalArgumentException.class,
+            () -> master.announceListening(InetSocketAddress.createUnresolved("example.invalid", 80)));
+        assertTrue(unresolved.getMessage().contains("unresolved"), unresolved.getMessage());
+
+        final IllegalArgumentException unbound = assertThrows(IllegalArgumentException.class,
+            () -> master.announceListening(new InetSocketAddress(0)));
+        assertTrue(unbound.getMessage().contains("port 0"), unbound.getMessage());
+
+        master.close();
+        assertThrows(ClustrException.class, () -> master.announceListening(new InetSocketAddress(8080)));
     }
 
     @Test

@@ -17,11 +17,13 @@ import io.clustr.Worker;
  *     {@code kill-failed|myId|<id>|<message>};</li>
  *     <li>{@code spawn:<group>}: spawn a child TestWorker of that group, report
  *     {@code spawned|myId|childId|childPid};</li>
+ *     <li>{@code listen:<port>:<ip>}: announce that it listens there (no socket is opened);</li>
  *     <li>{@code throw}: the handler throws (the worker must keep running);</li>
  *     <li>{@code exit:<code>}: System.exit.</li>
  * </ul>
- * A private message whose first byte is 0 is echoed back to its sender unchanged. With a second argument
- * {@code ready} it confirms "ready" once joined.
+ * A child it spawned that announces a listening address is reported as
+ * {@code child-listening|myId|childId|address}. A private message whose first byte is 0 is echoed back to its sender
+ * unchanged. With a second argument {@code ready} it confirms "ready" once joined.
  */
 public final class TestWorker
 {
@@ -50,7 +52,14 @@ public final class TestWorker
                     report(worker, master, "private", msg);
                 }
             })
-            .onKill((code) -> System.out.println("kill hook ran with " + code));
+            .onKill((code) -> System.out.println("kill hook ran with " + code))
+            .onLifecycle(new io.clustr.LifecycleListener()
+            {
+                public void onListening(final io.clustr.WorkerHandle child, final java.net.InetSocketAddress address)
+                {
+                    worker.publish(master, "child-listening|" + worker.id() + "|" + child.id() + "|" + address);
+                }
+            });
 
         if (args.length > 1 && "ready".equals(args[1]))
         {
@@ -149,6 +158,10 @@ public final class TestWorker
             });
             return true;
         }
+        if (text.startsWith("listen:"))
+        {
+            return listen(worker, text);
+        }
         if (text.equals("throw"))
         {
             throw new IllegalStateException("test handler failure");
@@ -159,5 +172,12 @@ public final class TestWorker
         }
 
         return false;
+    }
+
+    private static boolean listen(final Worker worker, final String text)
+    {
+        final String[] parts = text.split(":", 3);
+        worker.announceListening(new java.net.InetSocketAddress(parts[2], Integer.parseInt(parts[1])));
+        return true;
     }
 }
