@@ -1,12 +1,15 @@
 package io.clustr.bench;
 
+import io.clustr.bench.calls.CallTransports;
+
 import java.util.List;
 
 /**
  * Adds the ratios to every result once all measurements are in: each system against raw Aeron at the same size
  * (and, for round trips, the same idle strategy), clustr against Redis and Node, spawn time against the JVM
- * start-up floors, idle cost against raw Aeron clients. Data-path ratios are of the medians of the rounds; the ratio
- * of each round to the same round of raw Aeron is listed beside them ({@code rounds_ratio_...}).
+ * start-up floors, idle cost against raw Aeron clients; on the call workloads clustr against NATS and Redis lists,
+ * and every system's call round trip against raw Aeron's ping-pong. Data-path ratios are of the medians of the
+ * rounds; the ratio of each round to the same round of raw Aeron is listed beside them ({@code rounds_ratio_...}).
  */
 final class Ratios
 {
@@ -73,6 +76,33 @@ final class Ratios
                     }
                     break;
                 }
+
+                case "call":
+                case "call_empty":
+                    if (ClustrSuites.SYSTEM.equals(system))
+                    {
+                        for (final String peer : new String[]{CallTransports.NATS, CallTransports.REDIS})
+                        {
+                            result.ratio("ratio_vs_" + peer, result.value("calls_per_s"), results.value(
+                                "calls_per_s", "bench", bench, "system", peer, "workers", result.key("workers"),
+                                "callers", result.key("callers"), "msg_bytes", size));
+                        }
+                    }
+                    break;
+
+                case "call_rtt":
+                    result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), results.value(
+                        "p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", ctx.idle, "msg_bytes", size));
+                    break;
+
+                case "job":
+                    if (ClustrSuites.SYSTEM.equals(system))
+                    {
+                        result.ratio("ratio_vs_redis", result.value("jobs_per_s"), results.value(
+                            "jobs_per_s", "bench", "job", "system", CallTransports.REDIS, "workers",
+                            result.key("workers"), "msg_bytes", size));
+                    }
+                    break;
 
                 case "spawn":
                     result.ratio("ratio_vs_jvm_start", result.value("median_ms"),
