@@ -149,22 +149,11 @@ public final class BenchRunner implements Callable<Integer>
      */
     public Integer call()
     {
-        for (final String suite : suites)
+        final String invalid = invalidArgument();
+        if (null != invalid)
         {
-            if (!SUITES.contains(suite))
-            {
-                System.err.println("unknown suite '" + suite + "' in --suites: use any of " + SUITES);
-                return 2;
-            }
-        }
-
-        for (final String system : callSystems)
-        {
-            if (!CALL_SYSTEMS.contains(system))
-            {
-                System.err.println("unknown system '" + system + "' in --call-systems: use any of " + CALL_SYSTEMS);
-                return 2;
-            }
+            System.err.println(invalid);
+            return 2;
         }
 
         final BenchContext ctx = newContext();
@@ -250,6 +239,27 @@ public final class BenchRunner implements Callable<Integer>
         info(ctx, "end");
         new Summary(ctx, System.out).print();
         return 0 == failures ? 0 : 1;
+    }
+
+    private String invalidArgument()
+    {
+        for (final String suite : suites)
+        {
+            if (!SUITES.contains(suite))
+            {
+                return "unknown suite '" + suite + "' in --suites: use any of " + SUITES;
+            }
+        }
+
+        for (final String system : callSystems)
+        {
+            if (!CALL_SYSTEMS.contains(system))
+            {
+                return "unknown system '" + system + "' in --call-systems: use any of " + CALL_SYSTEMS;
+            }
+        }
+
+        return null;
     }
 
     private BenchContext newContext()

@@ -135,17 +135,30 @@ final class CallsSuite
             final Map<String, String> jobs = peer.jobs(WORKERS, EMPTY_BYTES);
             if (null != jobs)
             {
-                final long count = Long.parseLong(jobs.get("jobs"));
-                ctx.results.add(new Result("job", "-", system)
-                    .key("workers", WORKERS)
-                    .key("msg_bytes", EMPTY_BYTES)
-                    .value("jobs_per_s", count * 1e9 / Long.parseLong(jobs.get("ns")), 0)
-                    .value("jobs", count, 0));
+                ctx.results.add(jobResult(system, EMPTY_BYTES, jobs));
             }
         }
     }
 
     private void add(
+        final String bench, final String system, final int callers, final int msgBytes,
+        final Map<String, String> fields)
+    {
+        ctx.results.add(callResult(bench, system, callers, msgBytes, fields));
+    }
+
+    /**
+     * The result of a call workload from the caller's {@code BENCH bench=call} line.
+     *
+     * @param bench    call, call_empty or call_rtt.
+     * @param system   the system.
+     * @param callers  how many callers.
+     * @param msgBytes request length.
+     * @param fields   of the line.
+     * @return {@code bench=.. stream=- system=.. workers=3 callers=.. msg_bytes=.. calls_per_s=.. p50_us=..
+     * p99_us=.. p90_us=.. p999_us=.. max_us=.. calls=..}.
+     */
+    static Result callResult(
         final String bench, final String system, final int callers, final int msgBytes,
         final Map<String, String> fields)
     {
@@ -160,7 +173,25 @@ final class CallsSuite
             result.value(p + "_us", Long.parseLong(fields.get(p + "_ns")) / 1000.0, 2);
         }
 
-        ctx.results.add(result.value("calls", calls, 0));
+        return result.value("calls", calls, 0);
+    }
+
+    /**
+     * The result of the job workload from the submitter's {@code BENCH bench=job} line.
+     *
+     * @param system   the system.
+     * @param msgBytes job length.
+     * @param fields   of the line.
+     * @return {@code bench=job stream=- system=.. workers=3 msg_bytes=.. jobs_per_s=.. jobs=..}.
+     */
+    static Result jobResult(final String system, final int msgBytes, final Map<String, String> fields)
+    {
+        final long count = Long.parseLong(fields.get("jobs"));
+        return new Result("job", "-", system)
+            .key("workers", WORKERS)
+            .key("msg_bytes", msgBytes)
+            .value("jobs_per_s", count * 1e9 / Long.parseLong(fields.get("ns")), 0)
+            .value("jobs", count, 0);
     }
 
     private Peer peer(final String system)

@@ -79,29 +79,9 @@ final class Ratios
 
                 case "call":
                 case "call_empty":
-                    if (ClustrSuites.SYSTEM.equals(system))
-                    {
-                        for (final String peer : new String[]{CallTransports.NATS, CallTransports.REDIS})
-                        {
-                            result.ratio("ratio_vs_" + peer, result.value("calls_per_s"), results.value(
-                                "calls_per_s", "bench", bench, "system", peer, "workers", result.key("workers"),
-                                "callers", result.key("callers"), "msg_bytes", size));
-                        }
-                    }
-                    break;
-
                 case "call_rtt":
-                    result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), results.value(
-                        "p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", ctx.idle, "msg_bytes", size));
-                    break;
-
                 case "job":
-                    if (ClustrSuites.SYSTEM.equals(system))
-                    {
-                        result.ratio("ratio_vs_redis", result.value("jobs_per_s"), results.value(
-                            "jobs_per_s", "bench", "job", "system", CallTransports.REDIS, "workers",
-                            result.key("workers"), "msg_bytes", size));
-                    }
+                    addCallRatios(ctx, result);
                     break;
 
                 case "spawn":
@@ -127,6 +107,39 @@ final class Ratios
                 default:
                     break;
             }
+        }
+    }
+
+    /**
+     * clustr's calls against NATS and Redis lists (same workers, callers and size), its jobs against Redis lists,
+     * and every system's call round trip against raw Aeron's ping-pong p50 (the run's idle strategy, same size).
+     */
+    private static void addCallRatios(final BenchContext ctx, final Result result)
+    {
+        final Results results = ctx.results;
+        final String system = result.key("system");
+        final String bench = result.key("bench");
+        final String size = result.key("msg_bytes");
+        final boolean clustr = ClustrSuites.SYSTEM.equals(system);
+        if (clustr && ("call".equals(bench) || "call_empty".equals(bench)))
+        {
+            for (final String peer : new String[]{CallTransports.NATS, CallTransports.REDIS})
+            {
+                result.ratio("ratio_vs_" + peer, result.value("calls_per_s"), results.value(
+                    "calls_per_s", "bench", bench, "system", peer, "workers", result.key("workers"),
+                    "callers", result.key("callers"), "msg_bytes", size));
+            }
+        }
+        else if ("call_rtt".equals(bench))
+        {
+            result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), results.value(
+                "p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", ctx.idle, "msg_bytes", size));
+        }
+        else if (clustr && "job".equals(bench))
+        {
+            result.ratio("ratio_vs_redis", result.value("jobs_per_s"), results.value(
+                "jobs_per_s", "bench", "job", "system", CallTransports.REDIS, "workers", result.key("workers"),
+                "msg_bytes", size));
         }
     }
 }

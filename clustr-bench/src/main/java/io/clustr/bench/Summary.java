@@ -214,7 +214,8 @@ final class Summary
             results.value("calls_per_s", "bench", "call_empty", "system", "redis", "workers", w, "callers", c), 20,
             true));
         final Result rtt = results.find("bench", "call_rtt", "system", "clustr");
-        lines.add(check("call round trip p50, 1 caller, " + CallsSuite.EMPTY_BYTES + " B <= 3 x raw Aeron ping-pong p50",
+        lines.add(check(
+            "call round trip p50, 1 caller, " + CallsSuite.EMPTY_BYTES + " B <= 3 x raw Aeron ping-pong p50",
             null == rtt ? Double.NaN : rtt.value("ratio_p50_vs_aeron"), 3, false));
         final Result job = results.find("bench", "job", "system", "clustr");
         lines.add(check("fire-and-forget jobs/s to " + w + " workers >= 20 x Redis lists",
