@@ -15,6 +15,8 @@ import redis.clients.jedis.Response;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Calls and jobs over Redis lists, Worker-machine's transport, through Jedis.
@@ -42,6 +44,7 @@ public final class RedisListCalls implements CallTransport
      */
     static final int MAX_BACKLOG = 10_000;
 
+    private static final long BACKLOG_POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final String PREFIX = "clustr-bench:";
     private static final int CALLER_SOCKET_TIMEOUT_MS = 30_000;
     private static final int REPLY_TIMEOUT_S = 20;
@@ -262,9 +265,10 @@ public final class RedisListCalls implements CallTransport
                 sync();
                 if (lastLength.get() > MAX_BACKLOG)
                 {
+                    // parks, not spins: on a small machine a spinning submitter takes the workers' CPU
                     while (jedis.llen(jobs) > MAX_BACKLOG / 2)
                     {
-                        Thread.onSpinWait();
+                        LockSupport.parkNanos(BACKLOG_POLL_NS);
                     }
                 }
             }
