@@ -45,6 +45,9 @@ final class BenchContext
     List<String> streams = List.of("public", "group", "private");
     String redisHost = "127.0.0.1";
     int redisPort;
+    String natsHost = "127.0.0.1";
+    int natsPort;
+    List<String> callSystems = List.of("nats", "redis", "clustr");
     String node;
     Path jsDir;
     long clockTicksPerSecond = 100;

@@ -1,6 +1,7 @@
 package io.clustr.bench;
 
 import io.clustr.bench.aeron.AeronBench;
+import io.clustr.bench.calls.CallTransports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,16 +27,22 @@ import java.util.stream.Stream;
 @Command(
     name = "clustr-bench",
     mixinStandardHelpOptions = true,
-    description = "Throughput, latency, spawn time, memory and idle CPU of clustr beside raw Aeron, Redis and Node.")
+    description = "Throughput, latency, spawn time, memory, idle CPU and calls of clustr beside raw Aeron, Redis, " +
+        "NATS and Node.")
 public final class BenchRunner implements Callable<Integer>
 {
+    private static final List<String> SUITES = List.of("aeron", "redis", "node", "clustr", CallsSuite.NAME);
+    private static final List<String> CALL_SYSTEMS = List.of(
+        CallTransports.NATS, CallTransports.REDIS, CallTransports.CLUSTR);
+
     private static volatile boolean stopping;
 
     @Option(names = "--quick", description = "Short phases: the whole run in under 2 minutes on 2 cores.")
     private boolean quick;
 
-    @Option(names = "--suites", split = ",", defaultValue = "aeron,redis,node,clustr",
-        description = "Suites to run, in this order (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--suites", split = ",", defaultValue = "aeron,redis,node,clustr,calls",
+        description = "Suites to run (default: ${DEFAULT-VALUE}); calls = the call and job workloads of the " +
+            "work-pattern issue over --call-systems (add aeron for call_rtt's ratio_p50_vs_aeron).")
     private List<String> suites;
 
     @Option(names = "--clustr-benches", split = ",", defaultValue = "throughput,fanout,rtt,spawn,idle",
@@ -109,6 +116,16 @@ public final class BenchRunner implements Callable<Integer>
     @Option(names = "--redis-host", defaultValue = "127.0.0.1", description = "Redis host (loopback only).")
     private String redisHost;
 
+    @Option(names = "--nats-port", defaultValue = "0", description = "Port of a loopback nats-server, 0 = skip.")
+    private int natsPort;
+
+    @Option(names = "--nats-host", defaultValue = "127.0.0.1", description = "NATS host (loopback only).")
+    private String natsHost;
+
+    @Option(names = "--call-systems", split = ",", defaultValue = "nats,redis,clustr",
+        description = "Systems of the calls suite, in this order (default: ${DEFAULT-VALUE}).")
+    private List<String> callSystems;
+
     @Option(names = "--node", description = "Path of the node executable; absent = skip the Node peer.")
     private String node;
 
@@ -132,6 +149,13 @@ public final class BenchRunner implements Callable<Integer>
      */
     public Integer call()
     {
+        final String invalid = invalidArgument();
+        if (null != invalid)
+        {
+            System.err.println(invalid);
+            return 2;
+        }
+
         final BenchContext ctx = newContext();
 
         Runtime.getRuntime().addShutdownHook(new Thread(
@@ -139,6 +163,8 @@ public final class BenchRunner implements Callable<Integer>
             {
                 stopping = true;
                 ctx.closeProcesses();
+                // also on SIGTERM (run.sh's cleanup, or its parent-death signal when run.sh is SIGKILLed)
+                deleteRecursively(ctx.shmDir);
             },
             "close-children"));
         info(ctx, "start");
@@ -191,6 +217,11 @@ public final class BenchRunner implements Callable<Integer>
             {
                 failures += step(ctx, "clustr spawn and idle", () -> ClustrSuites.runSpawnAndIdle(ctx));
             }
+
+            if (suites.contains(CallsSuite.NAME))
+            {
+                failures += step(ctx, "calls", () -> new CallsSuite(ctx).run());
+            }
         }
         catch (final IOException ex)
         {
@@ -208,6 +239,27 @@ public final class BenchRunner implements Callable<Integer>
         info(ctx, "end");
         new Summary(ctx, System.out).print();
         return 0 == failures ? 0 : 1;
+    }
+
+    private String invalidArgument()
+    {
+        for (final String suite : suites)
+        {
+            if (!SUITES.contains(suite))
+            {
+                return "unknown suite '" + suite + "' in --suites: use any of " + SUITES;
+            }
+        }
+
+        for (final String system : callSystems)
+        {
+            if (!CALL_SYSTEMS.contains(system))
+            {
+                return "unknown system '" + system + "' in --call-systems: use any of " + CALL_SYSTEMS;
+            }
+        }
+
+        return null;
     }
 
     private BenchContext newContext()
@@ -235,6 +287,9 @@ public final class BenchRunner implements Callable<Integer>
         ctx.streams = streams;
         ctx.redisHost = redisHost;
         ctx.redisPort = redisPort;
+        ctx.natsHost = natsHost;
+        ctx.natsPort = natsPort;
+        ctx.callSystems = callSystems;
         ctx.node = node;
         ctx.jsDir = jsDir;
         ctx.clockTicksPerSecond = ProcStats.clockTicksPerSecond();

@@ -1,12 +1,15 @@
 package io.clustr.bench;
 
+import io.clustr.bench.calls.CallTransports;
+
 import java.util.List;
 
 /**
  * Adds the ratios to every result once all measurements are in: each system against raw Aeron at the same size
  * (and, for round trips, the same idle strategy), clustr against Redis and Node, spawn time against the JVM
- * start-up floors, idle cost against raw Aeron clients. Data-path ratios are of the medians of the rounds; the ratio
- * of each round to the same round of raw Aeron is listed beside them ({@code rounds_ratio_...}).
+ * start-up floors, idle cost against raw Aeron clients; on the call workloads clustr against NATS and Redis lists,
+ * and every system's call round trip against raw Aeron's ping-pong. Data-path ratios are of the medians of the
+ * rounds; the ratio of each round to the same round of raw Aeron is listed beside them ({@code rounds_ratio_...}).
  */
 final class Ratios
 {
@@ -74,6 +77,13 @@ final class Ratios
                     break;
                 }
 
+                case "call":
+                case "call_empty":
+                case "call_rtt":
+                case "job":
+                    addCallRatios(ctx, result);
+                    break;
+
                 case "spawn":
                     result.ratio("ratio_vs_jvm_start", result.value("median_ms"),
                         results.value("median_ms", "bench", "jvm_start"));
@@ -97,6 +107,39 @@ final class Ratios
                 default:
                     break;
             }
+        }
+    }
+
+    /**
+     * clustr's calls against NATS and Redis lists (same workers, callers and size), its jobs against Redis lists,
+     * and every system's call round trip against raw Aeron's ping-pong p50 (the run's idle strategy, same size).
+     */
+    private static void addCallRatios(final BenchContext ctx, final Result result)
+    {
+        final Results results = ctx.results;
+        final String system = result.key("system");
+        final String bench = result.key("bench");
+        final String size = result.key("msg_bytes");
+        final boolean clustr = ClustrSuites.SYSTEM.equals(system);
+        if (clustr && ("call".equals(bench) || "call_empty".equals(bench)))
+        {
+            for (final String peer : new String[]{CallTransports.NATS, CallTransports.REDIS})
+            {
+                result.ratio("ratio_vs_" + peer, result.value("calls_per_s"), results.value(
+                    "calls_per_s", "bench", bench, "system", peer, "workers", result.key("workers"),
+                    "callers", result.key("callers"), "msg_bytes", size));
+            }
+        }
+        else if ("call_rtt".equals(bench))
+        {
+            result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), results.value(
+                "p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", ctx.idle, "msg_bytes", size));
+        }
+        else if (clustr && "job".equals(bench))
+        {
+            result.ratio("ratio_vs_redis", result.value("jobs_per_s"), results.value(
+                "jobs_per_s", "bench", "job", "system", CallTransports.REDIS, "workers", result.key("workers"),
+                "msg_bytes", size));
         }
     }
 }

@@ -14,6 +14,11 @@ final class Summary
 {
     private static final String[] STREAMS = {"public", "group", "private"};
 
+    /**
+     * luafan's README: about 45,000 calls/s on its machine for its own workload.
+     */
+    private static final double LUAFAN_CALLS_PER_S = 45_000;
+
     private final Results results;
     private final BenchContext ctx;
     private final PrintStream out;
@@ -36,6 +41,12 @@ final class Summary
         if (null != results.find("bench", "rtt"))
         {
             rtt();
+        }
+
+        if (null != results.find("bench", "call") || null != results.find("bench", "call_empty") ||
+            null != results.find("bench", "call_rtt") || null != results.find("bench", "job"))
+        {
+            calls();
         }
 
         startupAndIdle();
@@ -135,6 +146,80 @@ final class Summary
         }
 
         out.println();
+    }
+
+    private void calls()
+    {
+        out.println("== Calls and jobs (work-pattern issue): " + CallsSuite.WORKERS + " worker processes, each " +
+            "running one call at a time; latency from the call to its reply (HdrHistogram), microseconds; one " +
+            "measured window each ==");
+        out.println(String.format(Locale.ROOT, "%-8s %-30s %12s %9s %9s %9s %9s %9s   %s",
+            "system", "workload", "calls/s", "p50", "p90", "p99", "p99.9", "max", "ratios"));
+        for (final String bench : new String[]{"call", "call_empty", "call_rtt"})
+        {
+            for (final Result result : results.all())
+            {
+                if (!result.matches("bench", bench))
+                {
+                    continue;
+                }
+
+                final String label = ("call".equals(bench) ? "md5 " : "empty ") + result.key("msg_bytes") + " B, " +
+                    result.key("callers") + " caller" + ("1".equals(result.key("callers")) ? "" : "s");
+                final StringBuilder ratios = new StringBuilder();
+                for (final String ratio : new String[]{"ratio_vs_nats", "ratio_vs_redis", "ratio_p50_vs_aeron"})
+                {
+                    if (null != result.text(ratio))
+                    {
+                        ratios.append(ratios.length() > 0 ? " " : "").append(ratio).append('=')
+                            .append(result.text(ratio));
+                    }
+                }
+
+                out.println(String.format(Locale.ROOT, "%-8s %-30s %12.0f %9.2f %9.2f %9.2f %9.2f %9.2f   %s",
+                    result.key("system"), label, result.value("calls_per_s"), result.value("p50_us"),
+                    result.value("p90_us"), result.value("p99_us"), result.value("p999_us"), result.value("max_us"),
+                    ratios).stripTrailing());
+            }
+        }
+
+        for (final Result result : results.all())
+        {
+            if (result.matches("bench", "job"))
+            {
+                out.println(String.format(Locale.ROOT, "%-8s %-30s %12.0f jobs/s%s",
+                    result.key("system"), "fire-and-forget " + result.key("msg_bytes") + " B",
+                    result.value("jobs_per_s"), null == result.text("ratio_vs_redis") ? "" :
+                    "   ratio_vs_redis=" + result.text("ratio_vs_redis")));
+            }
+        }
+
+        out.println();
+    }
+
+    private void callTargets(final List<String> lines)
+    {
+        final String w = "" + CallsSuite.WORKERS;
+        final String c = "" + CallsSuite.CALLERS;
+        final double clustr = results.value("calls_per_s",
+            "bench", "call", "system", "clustr", "workers", w, "callers", c, "msg_bytes", "" + CallsSuite.MD5_BYTES);
+        lines.add(check("call md5 " + CallsSuite.MD5_BYTES + " B, " + c + " callers >= 10 x NATS", clustr /
+            results.value("calls_per_s", "bench", "call", "system", "nats", "workers", w, "callers", c), 10, true));
+        lines.add(check("call md5 " + CallsSuite.MD5_BYTES + " B, " + c + " callers >= 5 x Redis lists", clustr /
+            results.value("calls_per_s", "bench", "call", "system", "redis", "workers", w, "callers", c), 5, true));
+        lines.add(check("call md5 >= 3 x luafan's published 45,000 calls/s", clustr / LUAFAN_CALLS_PER_S, 3, true));
+        final double empty = results.value("calls_per_s",
+            "bench", "call_empty", "system", "clustr", "workers", w, "callers", c);
+        lines.add(check("call empty " + CallsSuite.EMPTY_BYTES + " B, " + c + " callers >= 20 x Redis lists", empty /
+            results.value("calls_per_s", "bench", "call_empty", "system", "redis", "workers", w, "callers", c), 20,
+            true));
+        final Result rtt = results.find("bench", "call_rtt", "system", "clustr");
+        lines.add(check(
+            "call round trip p50, 1 caller, " + CallsSuite.EMPTY_BYTES + " B <= 3 x raw Aeron ping-pong p50",
+            null == rtt ? Double.NaN : rtt.value("ratio_p50_vs_aeron"), 3, false));
+        final Result job = results.find("bench", "job", "system", "clustr");
+        lines.add(check("fire-and-forget jobs/s to " + w + " workers >= 20 x Redis lists",
+            null == job ? Double.NaN : job.value("ratio_vs_redis"), 20, true));
     }
 
     private void startupAndIdle()
@@ -263,6 +348,10 @@ final class Summary
             "rss_mib", "bench", "idle_rss", "system", "clustr", "role", "worker"), 40));
         lines.add(check("idle cluster (master + " + ctx.fanout + " workers) < 5 % of one core", results.value(
             "cpu_pct_of_core", "bench", "idle_cpu", "system", "clustr"), 5, false));
+        if (null != results.find("bench", "call") || null != results.find("bench", "call_empty"))
+        {
+            callTargets(lines);
+        }
 
         lines.forEach(out::println);
         out.println();

@@ -1,0 +1,387 @@
+package io.clustr.bench;
+
+import io.clustr.bench.calls.CallFunctions;
+import io.clustr.bench.calls.CallTransports;
+import io.clustr.bench.calls.CallWorkerMain;
+import io.clustr.bench.calls.CallerMain;
+import io.clustr.bench.workload.BenchLine;
+import io.nats.client.Nats;
+import redis.clients.jedis.Jedis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The call and job workloads of the work-pattern issue, over each system of {@code --call-systems}:
+ * <ul>
+ *     <li>{@code bench=call}: luafan's workload, {@value #WORKERS} worker processes serving md5 (the reply is the
+ *     request and its digest), {@value #CALLERS} concurrent callers, {@value #MD5_BYTES} B requests;</li>
+ *     <li>{@code bench=call_empty}: the same with the empty function and {@value #EMPTY_BYTES} B (messaging
+ *     only);</li>
+ *     <li>{@code bench=call_rtt}: one caller, the empty function, {@value #EMPTY_BYTES} B (the round trip);</li>
+ *     <li>{@code bench=job}: fire-and-forget jobs of {@value #EMPTY_BYTES} B to {@value #WORKERS} workers, jobs run
+ *     per second (systems with a job queue).</li>
+ * </ul>
+ * Every worker and the caller are processes of their own, started through clustr-spawn like the bench's others;
+ * what each runs is {@link CallWorkerMain} and {@link CallerMain} over the system's
+ * {@link io.clustr.bench.calls.CallTransport}. The ratios ({@code ratio_vs_nats}, {@code ratio_vs_redis} on
+ * clustr's lines, {@code ratio_p50_vs_aeron} on {@code call_rtt}) are added by {@link Ratios}.
+ * <p>
+ * A system is a {@link Peer}. NATS and Redis are {@link ProcessPeer}s: the bench starts their worker and caller
+ * processes itself. clustr joins once {@code io.clustr.bench.clustr.ClustrCalls} (its transport) exists, with a
+ * peer in {@link #peer(String)}: a {@link ProcessPeer} if the bench can start its processes, or one that starts a
+ * clustr master scenario which spawns {@link CallWorkerMain} {@code --system clustr} as its workers and runs
+ * {@link CallerMain} as one more, relaying their {@code BENCH} lines as the other clustr scenarios do.
+ */
+final class CallsSuite
+{
+    static final String NAME = "calls";
+    static final int WORKERS = 3;
+    static final int CALLERS = 20;
+    static final int MD5_BYTES = 3072;
+    static final int EMPTY_BYTES = 32;
+
+    private final BenchContext ctx;
+
+    CallsSuite(final BenchContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    /**
+     * A system of the call workloads, from the orchestrator's side.
+     */
+    interface Peer
+    {
+        /**
+         * Why the system cannot run in this run.
+         *
+         * @return null when it can, else the reason (printed as a SKIP).
+         */
+        String unavailable();
+
+        /**
+         * Start {@code workers} worker processes serving a function, and wait until they are ready.
+         *
+         * @param function {@link CallFunctions#MD5} or {@link CallFunctions#EMPTY}.
+         * @param workers  how many.
+         * @return the running workers; close stops them.
+         */
+        Served serve(String function, int workers);
+
+        /**
+         * Whether the system has a job queue in the bench.
+         *
+         * @return true when {@link #jobs(int, int)} can run.
+         */
+        boolean hasJobs();
+
+        /**
+         * Run the job workload: {@code workers} job workers and one submitter.
+         *
+         * @param workers  how many workers.
+         * @param msgBytes job length.
+         * @return the fields of the submitter's {@code BENCH bench=job} line.
+         */
+        Map<String, String> jobs(int workers, int msgBytes);
+    }
+
+    /**
+     * Workers serving a function.
+     */
+    interface Served extends AutoCloseable
+    {
+        /**
+         * Call the function from {@code callers} concurrent callers.
+         *
+         * @param callers  how many.
+         * @param msgBytes request length.
+         * @return the fields of the caller's {@code BENCH bench=call} line.
+         */
+        Map<String, String> call(int callers, int msgBytes);
+
+        /**
+         * Stop the workers.
+         */
+        void close();
+    }
+
+    void run()
+    {
+        for (final String system : ctx.callSystems)
+        {
+            final Peer peer = peer(system);
+            if (null == peer)
+            {
+                continue;
+            }
+
+            final String unavailable = peer.unavailable();
+            if (null != unavailable)
+            {
+                ctx.results.skip(system + " calls", unavailable);
+                continue;
+            }
+
+            ctx.note(system + " calls: md5 of " + MD5_BYTES + " B, " + WORKERS + " workers, " + CALLERS + " callers");
+            try (Served served = peer.serve(CallFunctions.MD5, WORKERS))
+            {
+                add("call", system, CALLERS, MD5_BYTES, served.call(CALLERS, MD5_BYTES));
+            }
+
+            ctx.note(system + " calls: empty function, " + EMPTY_BYTES + " B, " + CALLERS + " callers, then 1");
+            try (Served served = peer.serve(CallFunctions.EMPTY, WORKERS))
+            {
+                add("call_empty", system, CALLERS, EMPTY_BYTES, served.call(CALLERS, EMPTY_BYTES));
+                add("call_rtt", system, 1, EMPTY_BYTES, served.call(1, EMPTY_BYTES));
+            }
+
+            if (peer.hasJobs())
+            {
+                ctx.note(system + " jobs: fire-and-forget, " + EMPTY_BYTES + " B, " + WORKERS + " workers");
+                ctx.results.add(jobResult(system, EMPTY_BYTES, peer.jobs(WORKERS, EMPTY_BYTES)));
+            }
+        }
+    }
+
+    private void add(
+        final String bench, final String system, final int callers, final int msgBytes,
+        final Map<String, String> fields)
+    {
+        ctx.results.add(callResult(bench, system, callers, msgBytes, fields));
+    }
+
+    /**
+     * The result of a call workload from the caller's {@code BENCH bench=call} line.
+     *
+     * @param bench    call, call_empty or call_rtt.
+     * @param system   the system.
+     * @param callers  how many callers.
+     * @param msgBytes request length.
+     * @param fields   of the line.
+     * @return {@code bench=.. stream=- system=.. workers=3 callers=.. msg_bytes=.. calls_per_s=.. p50_us=..
+     * p99_us=.. p90_us=.. p999_us=.. max_us=.. calls=..}.
+     */
+    static Result callResult(
+        final String bench, final String system, final int callers, final int msgBytes,
+        final Map<String, String> fields)
+    {
+        final long calls = Long.parseLong(fields.get("calls"));
+        final Result result = new Result(bench, "-", system)
+            .key("workers", WORKERS)
+            .key("callers", callers)
+            .key("msg_bytes", msgBytes)
+            .value("calls_per_s", calls * 1e9 / Long.parseLong(fields.get("ns")), 0);
+        for (final String p : new String[]{"p50", "p99", "p90", "p999", "max"})
+        {
+            result.value(p + "_us", Long.parseLong(fields.get(p + "_ns")) / 1000.0, 2);
+        }
+
+        return result.value("calls", calls, 0);
+    }
+
+    /**
+     * The result of the job workload from the submitter's {@code BENCH bench=job} line.
+     *
+     * @param system   the system.
+     * @param msgBytes job length.
+     * @param fields   of the line.
+     * @return {@code bench=job stream=- system=.. workers=3 msg_bytes=.. jobs_per_s=.. jobs=..}.
+     */
+    static Result jobResult(final String system, final int msgBytes, final Map<String, String> fields)
+    {
+        final long count = Long.parseLong(fields.get("jobs"));
+        return new Result("job", "-", system)
+            .key("workers", WORKERS)
+            .key("msg_bytes", msgBytes)
+            .value("jobs_per_s", count * 1e9 / Long.parseLong(fields.get("ns")), 0)
+            .value("jobs", count, 0);
+    }
+
+    private Peer peer(final String system)
+    {
+        switch (system)
+        {
+            case CallTransports.NATS:
+                return new ProcessPeer(system, ctx.natsPort, false)
+                {
+                    public String unavailable()
+                    {
+                        if (ctx.natsPort <= 0)
+                        {
+                            return "no nats-server port given (run.sh starts one when nats-server is installed)";
+                        }
+
+                        try
+                        {
+                            Nats.connect("nats://" + ctx.natsHost + ":" + ctx.natsPort).close();
+                            return null;
+                        }
+                        catch (final InterruptedException ex)
+                        {
+                            Thread.currentThread().interrupt();
+                            return "interrupted";
+                        }
+                        catch (final Exception ex)
+                        {
+                            return "no nats-server at " + ctx.natsHost + ":" + ctx.natsPort + ": " + ex;
+                        }
+                    }
+                };
+
+            case CallTransports.REDIS:
+                return new ProcessPeer(system, ctx.redisPort, true)
+                {
+                    public String unavailable()
+                    {
+                        if (ctx.redisPort <= 0)
+                        {
+                            return "no redis-server port given (run.sh starts one when redis-server is installed)";
+                        }
+
+                        try (Jedis jedis = new Jedis(ctx.redisHost, ctx.redisPort))
+                        {
+                            jedis.ping();
+                            return null;
+                        }
+                        catch (final RuntimeException ex)
+                        {
+                            return "no redis-server at " + ctx.redisHost + ":" + ctx.redisPort + ": " + ex;
+                        }
+                    }
+                };
+
+            case CallTransports.CLUSTR:
+                ctx.results.skip("clustr calls", CallTransports.available(CallTransports.CLUSTR) ?
+                    "io.clustr.bench.clustr.ClustrCalls exists but has no peer in CallsSuite.peer yet" :
+                    "clustr's calls and job queues (io.clustr.patterns) have no bench transport yet " +
+                    "(io.clustr.bench.clustr.ClustrCalls)");
+                return null;
+
+            default:
+                throw new IllegalArgumentException("unknown call system '" + system + "' in --call-systems: use " +
+                    CallTransports.NATS + ", " + CallTransports.REDIS + " or " + CallTransports.CLUSTR);
+        }
+    }
+
+    /**
+     * A system whose workers and caller the bench starts itself, each a {@link CallWorkerMain} or {@link
+     * CallerMain} process with {@code --system <name> --host h --port n}.
+     */
+    abstract class ProcessPeer implements Peer
+    {
+        private final String system;
+        private final int port;
+        private final boolean hasJobs;
+
+        ProcessPeer(final String system, final int port, final boolean hasJobs)
+        {
+            this.system = system;
+            this.port = port;
+            this.hasJobs = hasJobs;
+        }
+
+        List<String> common(final String mode)
+        {
+            final String host = CallTransports.NATS.equals(system) ? ctx.natsHost : ctx.redisHost;
+            return BenchContext.list(
+                "--system", system, "--mode", mode, "--host", host, "--port", Integer.toString(port));
+        }
+
+        List<String> timed(final List<String> args)
+        {
+            args.addAll(BenchContext.list(
+                "--warmup-ms", Long.toString(ctx.warmupMs), "--duration-ms", Long.toString(ctx.durationMs)));
+            return args;
+        }
+
+        long timeoutMs()
+        {
+            return ctx.warmupMs + ctx.durationMs + 60_000;
+        }
+
+        List<BenchChild> startWorkers(final String mode, final String function, final int workers)
+        {
+            final List<BenchChild> children = new ArrayList<>();
+            try
+            {
+                for (int i = 0; i < workers; i++)
+                {
+                    final List<String> args = common(mode);
+                    args.addAll(BenchContext.list("--function", function, "--worker", Integer.toString(i)));
+                    children.add(ctx.java(system + "-" + function + "-" + mode + "-worker-" + i,
+                        CallWorkerMain.class, args));
+                }
+
+                for (final BenchChild child : children)
+                {
+                    child.awaitLine(BenchLine.READY, 30_000);
+                }
+
+                return children;
+            }
+            catch (final RuntimeException ex)
+            {
+                children.forEach(BenchChild::close);
+                throw ex;
+            }
+        }
+
+        public Served serve(final String function, final int workers)
+        {
+            final List<BenchChild> children = startWorkers("call", function, workers);
+            return new Served()
+            {
+                public Map<String, String> call(final int callers, final int msgBytes)
+                {
+                    final List<String> args = timed(common("call"));
+                    args.addAll(BenchContext.list("--function", function, "--callers", Integer.toString(callers),
+                        "--msg-bytes", Integer.toString(msgBytes)));
+                    try (BenchChild caller = ctx.java(
+                        system + "-" + function + "-caller-" + callers, CallerMain.class, args))
+                    {
+                        final Map<String, String> fields =
+                            BenchContext.fields(caller.awaitLine("BENCH bench=call", timeoutMs()));
+                        caller.awaitExit(30_000);
+                        return fields;
+                    }
+                }
+
+                public void close()
+                {
+                    children.forEach(BenchChild::stop);
+                    children.forEach(BenchChild::awaitStopped);
+                }
+            };
+        }
+
+        public boolean hasJobs()
+        {
+            return hasJobs;
+        }
+
+        public Map<String, String> jobs(final int workers, final int msgBytes)
+        {
+            final List<BenchChild> children = startWorkers("job", CallFunctions.EMPTY, workers);
+            try
+            {
+                final List<String> args = timed(common("job"));
+                args.addAll(BenchContext.list(
+                    "--workers", Integer.toString(workers), "--msg-bytes", Integer.toString(msgBytes)));
+                try (BenchChild submitter = ctx.java(system + "-job-submitter", CallerMain.class, args))
+                {
+                    final Map<String, String> fields =
+                        BenchContext.fields(submitter.awaitLine("BENCH bench=job", timeoutMs() + 120_000));
+                    submitter.awaitExit(30_000);
+                    return fields;
+                }
+            }
+            finally
+            {
+                children.forEach(BenchChild::stop);
+                children.forEach(BenchChild::awaitStopped);
+            }
+        }
+    }
+}
