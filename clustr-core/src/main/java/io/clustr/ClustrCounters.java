@@ -148,7 +148,7 @@ public final class ClustrCounters
     public static Counter allocate(
         final Aeron aeron, final int typeId, final String name, final long nodeId, final String group)
     {
-        return allocate(aeron, typeId, name, nodeId, group.isEmpty() ? "" : " group=" + group);
+        return allocateNamed(aeron, typeId, name, nodeId, group.isEmpty() ? "" : " group=" + group);
     }
 
     /**
@@ -161,8 +161,8 @@ public final class ClustrCounters
      * @param labelSuffix appended to the label after the node id, e.g. {@code " name=web-1 group=web pid=4711"}.
      * @return the counter, owned by the caller.
      */
-    static Counter allocate(
-        final Aeron aeron, final int typeId, final String name, final long nodeId, final CharSequence labelSuffix)
+    static Counter allocateNamed(
+        final Aeron aeron, final int typeId, final String name, final long nodeId, final String labelSuffix)
     {
         final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
         key.putLong(0, nodeId, ByteOrder.LITTLE_ENDIAN);

@@ -44,32 +44,32 @@ final class NodeCounters implements AutoCloseable
         try
         {
             node = add(ClustrCounters.allocateNode(aeron, member));
-            errors = add(ClustrCounters.allocate(aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", nodeId, suffix));
-            handlerErrors = add(ClustrCounters.allocate(
+            errors = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", nodeId, suffix));
+            handlerErrors = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.HANDLER_ERRORS_TYPE_ID, "handler errors", nodeId, suffix));
-            malformedFrames = add(ClustrCounters.allocate(
+            malformedFrames = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.MALFORMED_FRAMES_TYPE_ID, "malformed frames", nodeId, suffix));
-            unhandledMessages = add(ClustrCounters.allocate(
+            unhandledMessages = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.UNHANDLED_MESSAGES_TYPE_ID, "unhandled messages", nodeId, suffix));
-            messagesReceived = add(ClustrCounters.allocate(
+            messagesReceived = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.MESSAGES_RECEIVED_TYPE_ID, "messages received", nodeId, suffix));
-            bytesReceived = add(ClustrCounters.allocate(
+            bytesReceived = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.BYTES_RECEIVED_TYPE_ID, "bytes received", nodeId, suffix));
-            messagesSent = add(ClustrCounters.allocate(
+            messagesSent = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.MESSAGES_SENT_TYPE_ID, "messages sent", nodeId, suffix));
-            bytesSent = add(ClustrCounters.allocate(
+            bytesSent = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.BYTES_SENT_TYPE_ID, "bytes sent", nodeId, suffix));
-            backPressure = add(ClustrCounters.allocate(
+            backPressure = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.BACK_PRESSURE_TYPE_ID, "back pressure", nodeId, suffix));
-            restarts = add(ClustrCounters.allocate(
+            restarts = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.RESTARTS_TYPE_ID, "restarts", nodeId, suffix));
             restarts.setRelease(member.restarts());
-            pinnedCpu = add(ClustrCounters.allocate(
+            pinnedCpu = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.PINNED_CPU_TYPE_ID, "pinned cpu", nodeId, suffix));
             pinnedCpu.setRelease(-1);
-            cutLoose = add(ClustrCounters.allocate(
+            cutLoose = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.CUT_LOOSE_TYPE_ID, "cut loose", nodeId, suffix));
-            bytesMissed = add(ClustrCounters.allocate(
+            bytesMissed = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.BYTES_MISSED_TYPE_ID, "bytes missed", nodeId, suffix));
         }
         catch (final RuntimeException ex)
