@@ -58,7 +58,8 @@ final class Proc
     {
         try
         {
-            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            final String stat = Files.readString(
+                Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
             // the command name, in parentheses, may hold spaces: count fields after its closing parenthesis
             final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

@@ -228,8 +228,9 @@ class ClustrCommandSystemTest
         final Result result = run("stat", "--dir", aeronDir);
         assertEquals(0, result.exitCode, result::toString);
         final String webName = TestWorker.class.getSimpleName() + "#" + web.id();
-        assertTrue(result.out.contains("clustr messages received: node=" + web.id() + " name=TestWorker group=web pid=" +
-            web.pid()), result::toString);
+        assertTrue(result.out.contains(
+            "clustr messages received: node=" + web.id() + " name=TestWorker group=web pid=" + web.pid()),
+            result::toString);
         assertTrue(hasLine(result.out, webName, "client-heartbeat"), result::toString);
         assertTrue(hasLine(result.out, webName, "clustr back pressure"), result::toString);
         assertTrue(hasLine(result.out, "master#0", "clustr node: id=0"), result::toString);
