@@ -62,6 +62,66 @@ public final class ClustrCounters
     public static final int BYTES_MISSED_TYPE_ID = 7307;
 
     /**
+     * One per node, naming it: key = node id (int64), pid (int64), parent id (int64, -1 if none), process start time
+     * (epoch ms, int64); label {@code clustr node: id=<id> pid=<pid> group=<group> name=<name>} (the name last, to
+     * the end of the label); value = the node's state: {@link #NODE_STARTING}, {@link #NODE_ONLINE} or
+     * {@link #NODE_LEAVING}.
+     */
+    public static final int NODE_TYPE_ID = 7320;
+
+    /**
+     * Bytes of the messages delivered to this node's handlers (payloads only).
+     */
+    public static final int BYTES_RECEIVED_TYPE_ID = 7321;
+
+    /**
+     * Messages this node published into a stream's log (any thread of the node; claims count when claimed); messages
+     * that reached nobody (no subscriber) are not counted. Brought up to date by the node's duty cycle every 100 ms.
+     */
+    public static final int MESSAGES_SENT_TYPE_ID = 7322;
+
+    /**
+     * Bytes of the messages counted by {@link #MESSAGES_SENT_TYPE_ID} (payloads only).
+     */
+    public static final int BYTES_SENT_TYPE_ID = 7323;
+
+    /**
+     * Publishes and claims of this node that found their stream back-pressured (once per publish, however long it
+     * waited, and once per failed {@code tryPublish}/{@code tryClaim}). Brought up to date every 100 ms.
+     */
+    public static final int BACK_PRESSURE_TYPE_ID = 7324;
+
+    /**
+     * Exceptions thrown by this node's message handlers (also counted in {@link #ERRORS_TYPE_ID}).
+     */
+    public static final int HANDLER_ERRORS_TYPE_ID = 7325;
+
+    /**
+     * How many times this node's spec had been respawned before this process started (0 for a first start).
+     */
+    public static final int RESTARTS_TYPE_ID = 7326;
+
+    /**
+     * {@link #NODE_TYPE_ID} value: the node has started and not yet joined (a worker waits for the master's answer).
+     */
+    public static final long NODE_STARTING = 1;
+
+    /**
+     * {@link #NODE_TYPE_ID} value: the node has joined the cluster (the master from its start).
+     */
+    public static final long NODE_ONLINE = 2;
+
+    /**
+     * {@link #NODE_TYPE_ID} value: the node is leaving (closed or killed).
+     */
+    public static final long NODE_LEAVING = 3;
+
+    /**
+     * Length of a {@link #NODE_TYPE_ID} counter's key: node id, pid, parent id, start time.
+     */
+    public static final int NODE_KEY_LENGTH = 4 * Long.BYTES;
+
+    /**
      * A group of the cluster: key = master pid (int64), group id (uint16), name length (uint16), name (ASCII).
      */
     public static final int GROUP_TYPE_ID = 7310;
@@ -88,12 +148,55 @@ public final class ClustrCounters
     public static Counter allocate(
         final Aeron aeron, final int typeId, final String name, final long nodeId, final String group)
     {
+        return allocateNamed(aeron, typeId, name, nodeId, group.isEmpty() ? "" : " group=" + group);
+    }
+
+    /**
+     * Allocate one of a node's counters with a label naming the node: {@code clustr <name>: node=<id> <labelSuffix>}.
+     *
+     * @param aeron       client of the node.
+     * @param typeId      one of this class's type ids.
+     * @param name        short name for the label, e.g. "malformed frames".
+     * @param nodeId      id of the node, the counter's key.
+     * @param labelSuffix appended to the label after the node id, e.g. {@code " name=web-1 group=web pid=4711"}.
+     * @return the counter, owned by the caller.
+     */
+    static Counter allocateNamed(
+        final Aeron aeron, final int typeId, final String name, final long nodeId, final String labelSuffix)
+    {
         final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
         key.putLong(0, nodeId, ByteOrder.LITTLE_ENDIAN);
-        final String label = "clustr " + name + ": node=" + nodeId + (group.isEmpty() ? "" : " group=" + group);
-        final UnsafeBuffer labelBuffer = new UnsafeBuffer(label.getBytes(StandardCharsets.US_ASCII));
+        final UnsafeBuffer label = labelBuffer("clustr " + name + ": node=" + nodeId + labelSuffix);
 
-        return aeron.addCounter(typeId, key, 0, key.capacity(), labelBuffer, 0, labelBuffer.capacity());
+        return aeron.addCounter(typeId, key, 0, key.capacity(), label, 0, label.capacity());
+    }
+
+    /**
+     * Allocate a node's {@link #NODE_TYPE_ID} counter, in state {@link #NODE_STARTING}.
+     *
+     * @param aeron  client of the node.
+     * @param member the node.
+     * @return the counter, owned by the caller.
+     */
+    static Counter allocateNode(final Aeron aeron, final MemberInfo member)
+    {
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[NODE_KEY_LENGTH]);
+        key.putLong(0, member.id(), ByteOrder.LITTLE_ENDIAN);
+        key.putLong(Long.BYTES, member.pid(), ByteOrder.LITTLE_ENDIAN);
+        key.putLong(2 * Long.BYTES, member.parentId(), ByteOrder.LITTLE_ENDIAN);
+        key.putLong(3 * Long.BYTES, member.startTimeMs(), ByteOrder.LITTLE_ENDIAN);
+        final UnsafeBuffer label = labelBuffer("clustr node: id=" + member.id() + " pid=" + member.pid() +
+            " group=" + member.group() + " name=" + member.name());
+        final Counter counter = aeron.addCounter(NODE_TYPE_ID, key, 0, key.capacity(), label, 0, label.capacity());
+        counter.setRelease(NODE_STARTING);
+
+        return counter;
+    }
+
+    private static UnsafeBuffer labelBuffer(final String label)
+    {
+        final byte[] bytes = label.getBytes(StandardCharsets.US_ASCII);
+        return new UnsafeBuffer(bytes, 0, Math.min(bytes.length, CountersReader.MAX_LABEL_LENGTH));
     }
 
     /**

@@ -37,6 +37,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private Object pollImage = NOT_POLLED;
     private int skipSessionId;
     private long skipUntilPosition = Long.MIN_VALUE;
+    private long deliveredBytes;
     private int pollTermId;
     private boolean isLapped;
 
@@ -169,6 +170,16 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         return count;
     }
 
+    /**
+     * @return bytes of the messages delivered to handlers since the last call.
+     */
+    long takeDeliveredBytes()
+    {
+        final long bytes = deliveredBytes;
+        deliveredBytes = 0;
+        return bytes;
+    }
+
     Subscription subscription()
     {
         return subscription;
@@ -252,6 +263,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
             }
         }
         delivered++;
+        deliveredBytes += length;
     }
 
     @Override

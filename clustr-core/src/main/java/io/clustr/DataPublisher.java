@@ -144,7 +144,13 @@ final class DataPublisher
                 result = writer.offerData(route, type, buffer, offset, length);
             }
 
-            if (result > 0 || isDelivered(channel, route, result))
+            if (result > 0)
+            {
+                writer.onSent(length);
+                spend(isDutyCycle, writer);
+                return;
+            }
+            if (isDelivered(channel, route, result))
             {
                 spend(isDutyCycle, writer);
                 return;
@@ -172,7 +178,7 @@ final class DataPublisher
         {
             final Publication publication = routes.confirmationPublication();
             final long result = offerConfirmation(writer, publication, buffer, offset, length);
-            return result > 0 || isDelivered(channel, null, result);
+            return counted(writer, result, length) || isDelivered(channel, null, result);
         }
 
         final Route route = writer.route(routes, channel);
@@ -183,7 +189,49 @@ final class DataPublisher
         checkLength(route, type, length);
         final long result = writer.offerData(route, type, buffer, offset, length);
 
-        return result > 0 || isDelivered(channel, route, result);
+        return counted(writer, result, length) || isDelivered(channel, route, result);
+    }
+
+    /**
+     * Count a one-shot offer or claim: sent when positive, a back-pressure event when back-pressured.
+     *
+     * @return true if the result is positive.
+     */
+    private static boolean counted(final FrameWriter writer, final long result, final int length)
+    {
+        if (result > 0)
+        {
+            writer.onSent(length);
+            return true;
+        }
+        if (Publication.BACK_PRESSURED == result)
+        {
+            writer.onBackPressured();
+        }
+
+        return false;
+    }
+
+    /**
+     * Sum what every writer of this node has sent into the node's counters (the node's agent, every 100 ms).
+     */
+    void sumSent(final NodeCounters counters)
+    {
+        long messages = 0;
+        long bytes = 0;
+        long backPressured = 0;
+        for (final FrameWriter writer : allWriters)
+        {
+            messages += writer.messagesSent();
+            bytes += writer.bytesSent();
+            backPressured += writer.backPressured();
+        }
+        if (!counters.messagesSent.isClosed())
+        {
+            counters.messagesSent.setRelease(messages);
+            counters.bytesSent.setRelease(bytes);
+            counters.backPressure.setRelease(backPressured);
+        }
     }
 
     /**
@@ -208,6 +256,7 @@ final class DataPublisher
             final long result = writer.tryClaim(route, length);
             if (result > 0)
             {
+                writer.onSent(length);
                 spend(isDutyCycle, writer);
                 return writer.claim();
             }
@@ -239,7 +288,7 @@ final class DataPublisher
         }
         checkClaimLength(route, length);
         final long result = writer.tryClaim(route, length);
-        if (result > 0)
+        if (counted(writer, result, length))
         {
             return writer.claim();
         }
@@ -387,6 +436,10 @@ final class DataPublisher
         final long nowNs = System.nanoTime();
         if (0 == writer.retryStartNs)
         {
+            if (Publication.BACK_PRESSURED == result)
+            {
+                writer.onBackPressured();
+            }
             writer.retryStartNs = nowNs;
             writer.retryLastScanNs = nowNs;
             writer.resetIdle();

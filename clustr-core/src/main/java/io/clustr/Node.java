@@ -111,7 +111,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         {
             groups = isMaster ? GroupRegistry.master(aeron, ProcessHandle.current().pid()) :
                 new GroupRegistry(aeron, -1);
-            counters = new NodeCounters(aeron, id, group);
+            counters = new NodeCounters(aeron, new MemberInfo(id, ctx.parentId(), ProcessHandle.current().pid(),
+                ctx.restarts(), -1, startTimeMs(), group, ctx.name(), ""));
             errorHandler = new CountedErrorHandler(ctx.errorHandler(), counters.errors);
             ctx.errorRelay().attach(this);
             confirmations = isMaster ? new Confirmations(errorHandler) : null;
@@ -126,9 +127,11 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 ctx.publicStreamId(), ctx.confirmationStreamId(), ctx.privatePublicationCache());
             dataPublisher = new DataPublisher(id, group, ctx.termLength(), ctx.publishTimeoutNs(),
                 ctx.handlerPublishTimeoutNs(), routes, aeron.countersReader(), isClosed::get);
+            counters.sentBy(dataPublisher);
             acks = new Acknowledgements(dataPublisher, membership::view);
             subscriptions = new DataSubscriptions(aeron, channel, id, ctx.publicStreamId(), group,
-                ctx.fragmentLimit(), errorHandler, counters, groups, untetheredChannel, streamAgent, acks);
+                ctx.fragmentLimit(), new CountedErrorHandler(errorHandler, counters.handlerErrors), counters, groups,
+                untetheredChannel, streamAgent, acks);
 
             final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
             if (parentPid > 0 && null == parent)
@@ -161,7 +164,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             this, ctx, this::nextWorkerId, errorHandler, (command) -> agentRef[0].submit(command), controlPublisher);
         this.agent = new NodeAgent(this, roleName, ctx.killGraceNs(), aeron, errorHandler, controlAdapter,
             controlPublisher, subscriptions.privateAdapter(), confirmationAdapter, routes, groups, membership,
-            spawnBridge, acks, counters.messagesReceived, parent);
+            spawnBridge, acks, counters, parent);
         agentRef[0] = agent;
 
         final ErrorHandler runnerErrorHandler = runnerErrorHandler(errorHandler);
@@ -815,7 +818,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
 
     void onKilled(final int exitCode, final long requesterId)
     {
-        termination.exit(exitCode, true, "killed by node " + requesterId, null);
+        termination.exit(exitCode, true, requesterId < 0 ?
+            "killed by an operator (clustr kill, pid " + -requesterId + ")" : "killed by node " + requesterId, null);
     }
 
     void onOrphaned(final String why)
@@ -958,11 +962,16 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             ProcessHandle.current().pid(),
             ctx.restarts(),
             pinnedCpu,
-            ProcessHandle.current().info().startInstant().map((i) -> i.toEpochMilli())
-                .orElse(System.currentTimeMillis()),
+            startTimeMs(),
             group,
             ctx.name(),
             ctx.cpus().toList());
+    }
+
+    private static long startTimeMs()
+    {
+        return ProcessHandle.current().info().startInstant().map((i) -> i.toEpochMilli())
+            .orElse(System.currentTimeMillis());
     }
 
     final Confirmations confirmations()

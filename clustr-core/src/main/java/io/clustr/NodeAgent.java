@@ -10,7 +10,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     private final SpawnBridge spawnBridge;
     private final Acknowledgements acks;
     private final ArrayList<MembershipListener> membershipListeners = new ArrayList<>();
-    private final AtomicCounter messagesReceived;
+    private final NodeCounters counters;
     private final ProcessHandle parent;
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
@@ -95,7 +94,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         final Membership membership,
         final SpawnBridge spawnBridge,
         final Acknowledgements acks,
-        final AtomicCounter messagesReceived,
+        final NodeCounters counters,
         final ProcessHandle parent)
     {
         this.node = node;
@@ -115,7 +114,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         this.membership = membership;
         this.spawnBridge = spawnBridge;
         this.acks = acks;
-        this.messagesReceived = messagesReceived;
+        this.counters = counters;
         this.parent = parent;
         final long nowNs = System.nanoTime();
         this.nextSlowTickNs = nowNs;
@@ -125,6 +124,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         {
             masterPid = ProcessHandle.current().pid();
             joined.complete(null);
+            counters.state(ClustrCounters.NODE_ONLINE);
         }
         controlAdapter.listener(this);
         spawnBridge.exitListener(this);
@@ -272,6 +272,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         if (!isLeaving)
         {
             isLeaving = true;
+            counters.state(ClustrCounters.NODE_LEAVING);
             leaveDeadlineNs = System.nanoTime() + LEAVE_FLUSH_TIMEOUT_NS;
             controlPublisher.leave(nodeId, exitCode);
         }
@@ -435,6 +436,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
             if (routes.confirmationPublication().isConnected())
             {
                 joined.complete(null);
+                counters.state(ClustrCounters.NODE_ONLINE);
                 return 1;
             }
         }
@@ -458,6 +460,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         {
             runCommands();
             flushReceived();
+            counters.updateSent();
             kills.failAll(new ClustrException("node " + nodeId + " closed before the worker's exit"));
             acks.close();
             joined.completeExceptionally(new ClustrException("node " + nodeId + " closed"));
@@ -478,19 +481,23 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     private void flushReceived()
     {
         long delivered = privateAdapter.takeDelivered();
+        long bytes = privateAdapter.takeDeliveredBytes();
         final DataAdapter publicAdapter = this.publicAdapter;
         if (null != publicAdapter)
         {
             delivered += publicAdapter.takeDelivered();
+            bytes += publicAdapter.takeDeliveredBytes();
         }
         final DataAdapter groupAdapter = this.groupAdapter;
         if (null != groupAdapter)
         {
             delivered += groupAdapter.takeDelivered();
+            bytes += groupAdapter.takeDeliveredBytes();
         }
         if (delivered > 0)
         {
-            messagesReceived.getAndAddRelease(delivered);
+            counters.messagesReceived.getAndAddRelease(delivered);
+            counters.bytesReceived.getAndAddRelease(bytes);
         }
     }
 
@@ -533,6 +540,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         }
 
         kills.expire(nowNs);
+        counters.updateSent();
     }
 
     // ----------------------------------------------------------------------------------------------------------------

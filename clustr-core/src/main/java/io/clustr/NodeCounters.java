@@ -4,65 +4,122 @@ import io.aeron.Aeron;
 import io.aeron.Counter;
 import org.agrona.CloseHelper;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A node's counters in the driver's counters file, keyed by node id (type ids in {@link ClustrCounters}): errors,
- * malformed frames, unhandled messages, messages received, the pinned CPU, and how often and by how much the node was
- * cut loose from the public or group stream.
+ * A node's counters in the driver's counters file, keyed by node id (type ids in {@link ClustrCounters}), each
+ * labelled with the node's id, name, group and pid: the node itself (its state), errors, handler errors, malformed
+ * frames, unhandled messages, messages and bytes received and sent, back-pressure events, restarts, the pinned CPU,
+ * and how often and by how much the node was cut loose from the public or group stream.
+ * <p>
+ * What the hot path counts stays off the shared counters: received messages and bytes are added by the agent once
+ * per poll batch ({@code NodeAgent.flushReceived}), sent messages, bytes and back-pressure events are plain per-thread
+ * fields of each {@link FrameWriter} that the agent sums into their counters every 100 ms ({@link #updateSent}).
  */
 final class NodeCounters implements AutoCloseable
 {
+    final Counter node;
     final Counter errors;
+    final Counter handlerErrors;
     final Counter malformedFrames;
     final Counter unhandledMessages;
     final Counter messagesReceived;
+    final Counter bytesReceived;
+    final Counter messagesSent;
+    final Counter bytesSent;
+    final Counter backPressure;
+    final Counter restarts;
     final Counter pinnedCpu;
     final Counter cutLoose;
     final Counter bytesMissed;
+    private final List<Counter> all = new ArrayList<>();
+    private DataPublisher sent;
 
-    NodeCounters(final Aeron aeron, final long nodeId, final String group)
+    NodeCounters(final Aeron aeron, final MemberInfo member)
     {
-        Counter errors = null;
-        Counter malformedFrames = null;
-        Counter unhandledMessages = null;
-        Counter messagesReceived = null;
-        Counter pinnedCpu = null;
-        Counter cutLoose = null;
-        Counter bytesMissed = null;
+        final long nodeId = member.id();
+        final String suffix = " name=" + member.name() + (member.group().isEmpty() ? "" : " group=" + member.group()) +
+            " pid=" + member.pid();
         try
         {
-            errors = ClustrCounters.allocate(aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", nodeId, group);
-            malformedFrames = ClustrCounters.allocate(
-                aeron, ClustrCounters.MALFORMED_FRAMES_TYPE_ID, "malformed frames", nodeId, group);
-            unhandledMessages = ClustrCounters.allocate(
-                aeron, ClustrCounters.UNHANDLED_MESSAGES_TYPE_ID, "unhandled messages", nodeId, group);
-            messagesReceived = ClustrCounters.allocate(
-                aeron, ClustrCounters.MESSAGES_RECEIVED_TYPE_ID, "messages received", nodeId, group);
-            pinnedCpu = ClustrCounters.allocate(aeron, ClustrCounters.PINNED_CPU_TYPE_ID, "pinned cpu", nodeId, group);
+            node = add(ClustrCounters.allocateNode(aeron, member));
+            errors = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", nodeId, suffix));
+            handlerErrors = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.HANDLER_ERRORS_TYPE_ID, "handler errors", nodeId, suffix));
+            malformedFrames = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.MALFORMED_FRAMES_TYPE_ID, "malformed frames", nodeId, suffix));
+            unhandledMessages = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.UNHANDLED_MESSAGES_TYPE_ID, "unhandled messages", nodeId, suffix));
+            messagesReceived = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.MESSAGES_RECEIVED_TYPE_ID, "messages received", nodeId, suffix));
+            bytesReceived = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.BYTES_RECEIVED_TYPE_ID, "bytes received", nodeId, suffix));
+            messagesSent = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.MESSAGES_SENT_TYPE_ID, "messages sent", nodeId, suffix));
+            bytesSent = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.BYTES_SENT_TYPE_ID, "bytes sent", nodeId, suffix));
+            backPressure = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.BACK_PRESSURE_TYPE_ID, "back pressure", nodeId, suffix));
+            restarts = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.RESTARTS_TYPE_ID, "restarts", nodeId, suffix));
+            restarts.setRelease(member.restarts());
+            pinnedCpu = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.PINNED_CPU_TYPE_ID, "pinned cpu", nodeId, suffix));
             pinnedCpu.setRelease(-1);
-            cutLoose = ClustrCounters.allocate(aeron, ClustrCounters.CUT_LOOSE_TYPE_ID, "cut loose", nodeId, group);
-            bytesMissed = ClustrCounters.allocate(
-                aeron, ClustrCounters.BYTES_MISSED_TYPE_ID, "bytes missed", nodeId, group);
+            cutLoose = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.CUT_LOOSE_TYPE_ID, "cut loose", nodeId, suffix));
+            bytesMissed = add(ClustrCounters.allocateNamed(
+                aeron, ClustrCounters.BYTES_MISSED_TYPE_ID, "bytes missed", nodeId, suffix));
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(
-                errors, malformedFrames, unhandledMessages, messagesReceived, pinnedCpu, cutLoose, bytesMissed);
+            CloseHelper.quietCloseAll(all);
             throw ex;
         }
+    }
 
-        this.errors = errors;
-        this.malformedFrames = malformedFrames;
-        this.unhandledMessages = unhandledMessages;
-        this.messagesReceived = messagesReceived;
-        this.pinnedCpu = pinnedCpu;
-        this.cutLoose = cutLoose;
-        this.bytesMissed = bytesMissed;
+    private Counter add(final Counter counter)
+    {
+        all.add(counter);
+        return counter;
+    }
+
+    /**
+     * @param publisher whose writers' sent counts {@link #updateSent()} sums.
+     */
+    void sentBy(final DataPublisher publisher)
+    {
+        sent = publisher;
+    }
+
+    /**
+     * Bring the sent and back-pressure counters up to date from the node's frame writers (agent thread).
+     */
+    void updateSent()
+    {
+        final DataPublisher publisher = sent;
+        if (null != publisher)
+        {
+            publisher.sumSent(this);
+        }
+    }
+
+    /**
+     * @param state one of {@link ClustrCounters#NODE_STARTING}, {@link ClustrCounters#NODE_ONLINE},
+     *              {@link ClustrCounters#NODE_LEAVING}.
+     */
+    void state(final long state)
+    {
+        if (!node.isClosed())
+        {
+            node.setRelease(state);
+        }
     }
 
     @Override
     public void close()
     {
-        CloseHelper.quietCloseAll(
-            errors, malformedFrames, unhandledMessages, messagesReceived, pinnedCpu, cutLoose, bytesMissed);
+        CloseHelper.quietCloseAll(all);
     }
 }
