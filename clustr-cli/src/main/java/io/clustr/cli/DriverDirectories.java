@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Finds the media driver directories of the host that may hold a clustr cluster, without being told one: every
- * directory directly under {@code /dev/shm} (and {@code java.io.tmpdir}, where a master falls back when
- * {@code /dev/shm} is not writable) whose name starts with {@code clustr-} (a master's embedded driver,
- * {@code clustr-<pid>-<random>}), the directory in {@code CLUSTR_AERON_DIR} if set, and Aeron's default directory
- * ({@code aeron.dir}, {@code /dev/shm/aeron-<user>}: a standalone driver), each only if it holds a {@code cnc.dat}.
+ * Finds the media driver directories of the host that may hold a clustr cluster, without being told one: under
+ * {@code /dev/shm} (and {@code java.io.tmpdir}, where a master falls back when {@code /dev/shm} is not writable) every
+ * {@code clustr-*} directory's {@code driver} subdirectory (a master's embedded driver,
+ * {@code clustr-<pid>-<random>/driver}) and the directory itself (one given with {@code aeronDirectory(dir)}), the
+ * directory in {@code CLUSTR_AERON_DIR} if set, and Aeron's default directory ({@code aeron.dir},
+ * {@code /dev/shm/aeron-<user>}: a standalone driver), each only if it holds a {@code cnc.dat}.
  */
 final class DriverDirectories
 {
@@ -74,6 +75,9 @@ final class DriverDirectories
         dirs.sort(null);
         for (final Path dir : dirs)
         {
+            // A master's own directory holds its driver in a subdirectory (io.clustr.DriverDirectories); directories
+            // given with aeronDirectory(dir) hold it at the top.
+            addIfDriver(dir.resolve(io.clustr.DriverDirectories.DRIVER_SUBDIRECTORY), found);
             addIfDriver(dir, found);
         }
     }

@@ -236,6 +236,19 @@ class ClustrCommandSystemTest
         assertTrue(hasLine(result.out, "master#0", "clustr node: id=0"), result::toString);
     }
 
+    @Test
+    void shouldFindAMasterInItsOwnDirectoryWithoutBeingToldWhere()
+    {
+        // a master with no aeronDirectory makes /dev/shm/clustr-<pid>-<random>/ and runs its driver in driver/ there
+        try (Master own = Master.create(Options.killGrace(Duration.ofSeconds(3))))
+        {
+            assertTrue(own.aeronDirectoryName().endsWith("/driver"), own.aeronDirectoryName());
+            final Result table = run("ls", "--sample", "0");
+            assertEquals(0, table.exitCode, table::toString);
+            assertTrue(table.out.contains(own.aeronDirectoryName()), table::toString);
+        }
+    }
+
     private static boolean hasLine(final String out, final String... parts)
     {
         for (final String line : out.split("\n"))
