@@ -472,6 +472,14 @@ public final class StreamManager implements AutoCloseable
         }
     }
 
+    /**
+     * @return true if the worker with this id is up for this stream (for tests).
+     */
+    boolean isUp(final long workerId)
+    {
+        return -1 != read((d) -> d.portOf(workerId));
+    }
+
     static int nextPort()
     {
         return PORTS.incrementAndGet();
