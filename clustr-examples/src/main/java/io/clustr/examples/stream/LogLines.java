@@ -145,7 +145,8 @@ public final class LogLines
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
-                throw new IllegalStateException("only " + lines.workers() + " of " + workers + " workers up after 60 s");
+                throw new IllegalStateException(
+                    "only " + lines.workers() + " of " + workers + " workers up after 60 s");
             }
             Thread.sleep(5);
         }

@@ -32,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *     {@link #write} waits instead.</li>
  *     <li><b>Holding queue and drops.</b> While no worker is up, up to {@link Context#maxQueue(int)} messages are held
  *     and offers are accepted; beyond that the oldest held message is dropped and handed to the
- *     {@link DropHandler} ({@link DropReason#OVERFLOW}). Held messages are sent, oldest first, once a worker is up.</li>
+ *     {@link DropHandler} ({@link DropReason#OVERFLOW}). Held messages are sent, oldest first, once a worker is
+ *     up.</li>
  *     <li><b>Worker death.</b> The messages in flight at a worker that dies or leaves are sent again to the others
  *     (ahead of new ones), up to {@link Context#maxAttempts(int)} sends each, then dropped
  *     ({@link DropReason#WORKER_DIED}). A message's results are delivered once, from the one worker that completed
