@@ -175,8 +175,8 @@ class StreamSystemTest
         producer.start();
 
         Tests.await(() -> results.size() >= 100, StreamFixture.TIMEOUT, () -> "100 results: " + manager);
-        final long sentToVictimBefore = results.stream().filter((r) -> r.contains("|" + victim.id() + ":")).count();
-        assertTrue(sentToVictimBefore > 0, "the victim was working");
+        final long byVictimBefore = results.stream().filter((r) -> r.contains("|" + victim.id() + ":")).count();
+        assertTrue(byVictimBefore > 0, "the victim was working");
         assertTrue(ProcessHandle.of(victim.pid()).orElseThrow().destroyForcibly(), "SIGKILL sent");
 
         producer.join(TimeUnit.SECONDS.toMillis(60));
@@ -198,8 +198,11 @@ class StreamSystemTest
         assertTrue(manager.isUp(survivor.id()));
         final long resent = manager.resent();
         assertTrue(resent >= 1 && resent <= window, "the victim's messages in flight were sent again: " + resent);
+        final long byVictim = results.stream().filter((r) -> r.contains("|" + victim.id() + ":")).count();
+        assertTrue(byVictim - byVictimBefore <= window, "after the kill the victim can only have completed what " +
+            "it had in flight: " + byVictimBefore + " before, " + byVictim + " in all");
         final long bySurvivor = results.stream().filter((r) -> r.contains("|" + survivor.id() + ":")).count();
-        assertTrue(bySurvivor > count / 2, "the survivor did the rest: " + bySurvivor);
+        assertTrue(bySurvivor > 0, "the survivor worked");
     }
 
     @Test
