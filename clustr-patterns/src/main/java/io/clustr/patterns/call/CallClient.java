@@ -349,6 +349,19 @@ public final class CallClient implements AutoCloseable
     }
 
     /**
+     * @param group    the servers' group, or {@link #ANY_GROUP}.
+     * @param function the function's name.
+     * @return how many servers of the group serving the function this client knows.
+     */
+    public int serverCount(final String group, final String function)
+    {
+        synchronized (lock)
+        {
+            return null == dispatcher ? 0 : dispatcher.serverCount(group, function);
+        }
+    }
+
+    /**
      * @return the node this client calls from.
      */
     public Node node()

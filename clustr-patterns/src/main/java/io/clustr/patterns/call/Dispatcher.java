@@ -382,6 +382,23 @@ final class Dispatcher
         return false;
     }
 
+    /**
+     * @return how many live servers of the group serve the function.
+     */
+    int serverCount(final String group, final String function)
+    {
+        int count = 0;
+        for (int i = 0, n = serverList.size(); i < n; i++)
+        {
+            if (serverList.get(i).serves(group, function))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     private boolean hasPending(final String group, final long nowNs)
     {
         for (final Map.Entry<Long, String> e : pendingGroups.entrySet())
