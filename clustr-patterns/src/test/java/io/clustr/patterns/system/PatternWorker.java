@@ -16,12 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It serves (calls) or handles on queue {@code q} (jobs):
  * <ul>
  *     <li>{@code echo} (inline): the request back;</li>
- *     <li>{@code sleep} (executor): sleeps the request's milliseconds, replies {@code id|max}, where max is the most
+ *     <li>{@code sleep} (executor): sleeps the request's milliseconds, replies {@code id|max} (fails for a request starting with "fail"), where max is the most
  *     calls this worker ever ran at once;</li>
  *     <li>{@code later} (inline, asynchronous): replies {@code id} after the request's milliseconds, from a timer
  *     thread;</li>
  *     <li>{@code boom} (executor): throws {@code IllegalStateException("boom: " + request)};</li>
- *     <li>{@code whoami} (inline): replies its id.</li>
+ *     <li>{@code whoami} (inline): replies its id;</li>
+ *     <li>{@code record} (inline, jobs only): tells the master {@code job|id|request} on its private stream.</li>
  * </ul>
  * Then it confirms "ready".
  */
@@ -52,6 +53,11 @@ public final class PatternWorker
                 .handle("q", "boom", (request) -> boom(request))
                 .handleInline("q", "whoami", (request, responder) -> responder.reply(id))
                 .handleInline("other", "whoami", (request, responder) -> responder.reply("other:" + id))
+                .handleInline("q", "record", (request, responder) ->
+                {
+                    worker.publish(io.clustr.Channel.worker(0), "job|" + id + "|" + request.text());
+                    responder.reply(new byte[0]);
+                })
                 .start();
         }
         else
@@ -76,11 +82,16 @@ public final class PatternWorker
         final String id, final byte[] request, final AtomicInteger running, final AtomicInteger max)
         throws InterruptedException
     {
+        final String text = new String(request, StandardCharsets.UTF_8);
+        if (text.startsWith("fail"))
+        {
+            throw new IllegalArgumentException("cannot sleep " + text);
+        }
         final int now = running.incrementAndGet();
         max.accumulateAndGet(now, Math::max);
         try
         {
-            Thread.sleep(Long.parseLong(new String(request, StandardCharsets.UTF_8)));
+            Thread.sleep(Long.parseLong(text));
         }
         finally
         {
