@@ -349,6 +349,19 @@ public final class CallClient implements AutoCloseable
     }
 
     /**
+     * @param workerId a server's id.
+     * @return this client's calls in flight on that server now (0 if it is not a known server).
+     */
+    public int inFlightOn(final long workerId)
+    {
+        synchronized (lock)
+        {
+            final Dispatcher.Server server = null == dispatcher ? null : dispatcher.server(workerId);
+            return null == server ? 0 : server.inFlight;
+        }
+    }
+
+    /**
      * @param group    the servers' group, or {@link #ANY_GROUP}.
      * @param function the function's name.
      * @return how many servers of the group serving the function this client knows.
