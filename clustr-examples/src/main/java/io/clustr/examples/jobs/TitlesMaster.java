@@ -7,7 +7,6 @@ import io.clustr.patterns.job.JobQueues;
 import io.clustr.patterns.job.JobResult;
 import io.clustr.spawn.Spec;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -189,7 +189,8 @@ public final class CallServer implements AutoCloseable
             final AtomicInteger threads = new AtomicInteger();
             executor = Executors.newFixedThreadPool(maxInFlight, (runnable) ->
             {
-                final Thread thread = new Thread(runnable, "clustr-call-" + node.id() + "-" + threads.incrementAndGet());
+                final Thread thread = new Thread(
+                    runnable, "clustr-call-" + node.id() + "-" + threads.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;
             });

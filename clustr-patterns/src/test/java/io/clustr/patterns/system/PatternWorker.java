@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * It serves (calls) or handles on queue {@code q} (jobs):
  * <ul>
  *     <li>{@code echo} (inline): the request back;</li>
- *     <li>{@code sleep} (executor): sleeps the request's milliseconds, replies {@code id|max} (fails for a request starting with "fail"), where max is the most
+ *     <li>{@code sleep} (executor): sleeps the request's milliseconds, replies {@code id|max} (fails for a request
+ *     starting with "fail"), where max is the most
  *     calls this worker ever ran at once;</li>
  *     <li>{@code later} (inline, asynchronous): replies {@code id} after the request's milliseconds, from a timer
  *     thread;</li>
