@@ -91,9 +91,9 @@ class CallSystemTest
         final List<CompletableFuture<Reply>> replies = new ArrayList<>();
         for (int i = 0; i < 12; i++)
         {
-            replies.add(calls.call("md5", "sleep", "200"));
+            replies.add(calls.call("md5", "sleep", "1000"));
+            assertTrue(calls.inFlight() <= 6, "never more in flight than the 6 slots: " + calls.inFlight());
         }
-        assertEquals(6, calls.queued(), "6 slots in all: the other 6 calls wait");
 
         final Map<String, Integer> perWorker = new HashMap<>();
         for (final CompletableFuture<Reply> reply : replies)
@@ -102,11 +102,11 @@ class CallSystemTest
             perWorker.merge(parts[0], 1, Integer::sum);
             assertTrue(Integer.parseInt(parts[1]) <= 2, "a worker ran more than its limit at once: " + parts[1]);
         }
-        // the first 6 fill the 6 slots, 2 each; the waiting 6 go to whichever slots free first
+        // the first 3 calls go to 3 different workers (most free slots); the rest wherever slots free first
         assertEquals(3, perWorker.size(), perWorker.toString());
         for (final WorkerHandle worker : workers)
         {
-            assertTrue(perWorker.get(Long.toString(worker.id())) >= 2, perWorker.toString());
+            assertTrue(perWorker.containsKey(Long.toString(worker.id())), perWorker.toString());
         }
     }
 
