@@ -253,11 +253,7 @@ final class CallsSuite
                 };
 
             case CallTransports.CLUSTR:
-                ctx.results.skip("clustr calls", CallTransports.available(CallTransports.CLUSTR) ?
-                    "io.clustr.bench.clustr.ClustrCalls exists but has no peer in CallsSuite.peer yet" :
-                    "clustr's calls and job queues (io.clustr.patterns) have no bench transport yet " +
-                    "(io.clustr.bench.clustr.ClustrCalls)");
-                return null;
+                return new ClustrPeer();
 
             default:
                 throw new IllegalArgumentException("unknown call system '" + system + "' in --call-systems: use " +
@@ -381,6 +377,100 @@ final class CallsSuite
             {
                 children.forEach(BenchChild::stop);
                 children.forEach(BenchChild::awaitStopped);
+            }
+        }
+    }
+
+    /**
+     * clustr: a master (embedded driver) in this process for the length of each workload, and worker and caller
+     * processes that join it by hand ({@code --aeron-dir}), each a {@link CallWorkerMain} or {@link CallerMain} with
+     * {@code --system clustr} over {@code io.clustr.bench.clustr.ClustrCalls}.
+     */
+    final class ClustrPeer extends ProcessPeer
+    {
+        private io.clustr.Master master;
+
+        ClustrPeer()
+        {
+            super(CallTransports.CLUSTR, 0, true);
+        }
+
+        public String unavailable()
+        {
+            return CallTransports.available(CallTransports.CLUSTR) ? null :
+                "io.clustr.bench.clustr.ClustrCalls is not on the class path";
+        }
+
+        List<String> common(final String mode)
+        {
+            return BenchContext.list("--system", CallTransports.CLUSTR, "--mode", mode,
+                "--aeron-dir", directory(), "--workers", Integer.toString(WORKERS));
+        }
+
+        private String directory()
+        {
+            return ctx.shmDir.resolve("clustr-calls").toString();
+        }
+
+        private void startMaster()
+        {
+            master = io.clustr.Master.create(io.clustr.Options.aeronDirectory(directory()));
+        }
+
+        private void stopMaster()
+        {
+            if (null != master)
+            {
+                master.close();
+                master = null;
+            }
+        }
+
+        public Served serve(final String function, final int workers)
+        {
+            startMaster();
+            final Served served;
+            try
+            {
+                served = super.serve(function, workers);
+            }
+            catch (final RuntimeException ex)
+            {
+                stopMaster();
+                throw ex;
+            }
+
+            return new Served()
+            {
+                public Map<String, String> call(final int callers, final int msgBytes)
+                {
+                    return served.call(callers, msgBytes);
+                }
+
+                public void close()
+                {
+                    try
+                    {
+                        served.close();
+                    }
+                    finally
+                    {
+                        stopMaster();
+                    }
+                }
+            };
+        }
+
+        public Map<String, String> jobs(final int workers, final int msgBytes)
+        {
+            startMaster();
+            try
+            {
+                return super.jobs(workers, msgBytes);
+            }
+            finally
+            {
+                stopMaster();
             }
         }
     }

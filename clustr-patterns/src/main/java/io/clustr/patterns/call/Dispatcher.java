@@ -1,0 +1,502 @@
+package io.clustr.patterns.call;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The caller's view of the servers and its calls: which worker a call goes to, who waits, what fails. Pure logic,
+ * no threads and no clock of its own (times are given), so it is tested deterministically; its client calls it
+ * under one lock.
+ * <ul>
+ *     <li>A call goes to the server of its group that serves its function and has the most free slots (as this
+ *     caller counts them: its limit less this caller's calls in flight there); ties go to the least recently used.
+ *     </li>
+ *     <li>When every slot is taken, calls wait FIFO per (group, function); a freed slot takes the oldest waiting call
+ *     that its server can run. Past {@code maxQueued} waiting calls, a call fails with {@code QUEUE_FULL}.</li>
+ *     <li>A group with no server of the function fails a call at once with {@code NO_SERVER}, unless a member of the
+ *     group joined less than the discovery grace ago and has not announced yet (it may be starting its server):
+ *     then the call waits for it, up to the grace.</li>
+ *     <li>A server that leaves fails the calls in flight on it with {@code WORKER_LEFT}; waiting calls stay queued
+ *     for the other servers, or fail with {@code NO_SERVER} when none is left.</li>
+ *     <li>A call in flight past its deadline fails with {@code TIMEOUT} but keeps its slot taken until its reply (or
+ *     the server's departure): the worker is still running it.</li>
+ * </ul>
+ */
+final class Dispatcher
+{
+    /**
+     * A group name that matches every group (not a valid group name, so never a real one).
+     */
+    static final String ANY_GROUP = "*";
+
+    static final class Server
+    {
+        final long id;
+        final String group;
+        int limit;
+        Map<String, Integer> functions;
+        int inFlight;
+        long lastUsed;
+        boolean isWithdrawn;
+
+        Server(final long id, final String group)
+        {
+            this.id = id;
+            this.group = group;
+        }
+
+        int free()
+        {
+            return limit - inFlight;
+        }
+
+        boolean serves(final String group, final String function)
+        {
+            return !isWithdrawn && (ANY_GROUP.equals(group) || this.group.equals(group)) &&
+                functions.containsKey(function);
+        }
+
+        public String toString()
+        {
+            return "worker " + id + " of group " + group;
+        }
+    }
+
+    private final int maxQueued;
+    private final long discoveryGraceNs;
+    private final Map<Long, Server> servers = new HashMap<>();
+    private final List<Server> serverList = new ArrayList<>();
+    private final Map<Long, String> pendingGroups = new HashMap<>();
+    private final Map<Long, Long> pendingSinceNs = new HashMap<>();
+    private final Map<String, Map<String, ArrayDeque<Call>>> queues = new HashMap<>();
+    private final Long2ObjectHashMap<Call> inFlight = new Long2ObjectHashMap<>();
+    private int queuedCount;
+    private long useClock;
+    private long sequence;
+
+    Dispatcher(final int maxQueued, final long discoveryGraceNs)
+    {
+        this.maxQueued = maxQueued;
+        this.discoveryGraceNs = discoveryGraceNs;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Membership and announcements
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * A worker of a group joined (or was a member when the caller started): until it announces, or the grace
+     * passes, calls to its group with no server wait for it.
+     */
+    void memberJoined(final long id, final String group, final long nowNs)
+    {
+        if (!servers.containsKey(id))
+        {
+            pendingGroups.put(id, group);
+            pendingSinceNs.put(id, nowNs);
+        }
+    }
+
+    /**
+     * A server announced itself (again): it takes calls from now on, queued ones first.
+     *
+     * @param out the queued calls now dispatched to it, to send.
+     */
+    void announced(
+        final long id, final String group, final int limit, final List<String> functions, final List<Call> out)
+    {
+        pendingGroups.remove(id);
+        pendingSinceNs.remove(id);
+        Server server = servers.get(id);
+        if (null == server)
+        {
+            server = new Server(id, group);
+            servers.put(id, server);
+            serverList.add(server);
+        }
+        server.limit = limit;
+        final Map<String, Integer> indices = new HashMap<>();
+        for (int i = 0; i < functions.size(); i++)
+        {
+            indices.put(functions.get(i), i);
+        }
+        server.functions = indices;
+        server.isWithdrawn = false;
+        dispatchQueued(server, out);
+    }
+
+    /**
+     * A server stopped serving: no new calls go to it; its calls in flight still wait for their replies.
+     *
+     * @param out queued calls that can no longer be served, failed.
+     */
+    void withdrawn(final long id, final List<Call> out)
+    {
+        final Server server = servers.get(id);
+        if (null != server)
+        {
+            server.isWithdrawn = true;
+            if (0 == server.inFlight)
+            {
+                forget(server);
+            }
+            failUnservable(Long.MIN_VALUE, out);
+        }
+    }
+
+    /**
+     * A node left the cluster.
+     *
+     * @param out its calls in flight, and queued calls no other server can run, failed.
+     */
+    void memberLeft(final long id, final String reason, final List<Call> out)
+    {
+        pendingGroups.remove(id);
+        pendingSinceNs.remove(id);
+        final Server server = servers.get(id);
+        if (null == server)
+        {
+            return;
+        }
+
+        forget(server);
+        for (final Iterator<Call> it = inFlight.values().iterator(); it.hasNext(); )
+        {
+            final Call call = it.next();
+            if (call.server == server)
+            {
+                it.remove();
+                if (!call.isDone)
+                {
+                    call.isDone = true;
+                    out.add(call.fail(new CallException(CallException.Kind.WORKER_LEFT,
+                        server + " left the cluster with call " + call.function + " in flight: " + reason)));
+                }
+            }
+        }
+        failUnservable(Long.MIN_VALUE, out);
+    }
+
+    private void forget(final Server server)
+    {
+        servers.remove(server.id);
+        serverList.remove(server);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Calls
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Dispatch a new call, queue it, or fail it.
+     *
+     * @return true if it was dispatched ({@link Call#server} set: send it), false if it was queued or failed
+     * ({@link Call#error} set, {@link Call#isDone} true).
+     */
+    boolean submit(final Call call, final long nowNs)
+    {
+        call.sequence = ++sequence;
+        final Server server = pick(call.group, call.function);
+        if (null != server)
+        {
+            dispatch(call, server);
+            return true;
+        }
+
+        if (!hasServer(call.group, call.function) && !hasPending(call.group, nowNs))
+        {
+            call.isDone = true;
+            call.fail(noServer(call));
+        }
+        else if (queuedCount >= maxQueued)
+        {
+            call.isDone = true;
+            call.fail(new CallException(CallException.Kind.QUEUE_FULL, "every slot of " + describe(call.group) +
+                " for " + call.function + " is taken and " + queuedCount + " calls already wait (the bound, " +
+                "maxQueued): retry later, or raise maxQueued"));
+        }
+        else
+        {
+            queues.computeIfAbsent(call.group, (g) -> new HashMap<>())
+                .computeIfAbsent(call.function, (f) -> new ArrayDeque<>()).addLast(call);
+            queuedCount++;
+        }
+
+        return false;
+    }
+
+    /**
+     * The reply of a call arrived: its slot is free again.
+     *
+     * @return the call, or null if unknown; {@link Call#isDone} says whether it still needs completing (false) or
+     * timed out before (true).
+     */
+    Call complete(final long correlationId)
+    {
+        final Call call = inFlight.remove(correlationId);
+        if (null != call)
+        {
+            final Server server = call.server;
+            server.inFlight--;
+            if (server.isWithdrawn && 0 == server.inFlight)
+            {
+                forget(server);
+            }
+        }
+
+        return call;
+    }
+
+    /**
+     * Dispatch the oldest queued calls the server can run to its free slots.
+     */
+    void dispatchQueued(final Server server, final List<Call> out)
+    {
+        while (server.free() > 0 && !server.isWithdrawn && servers.get(server.id) == server)
+        {
+            final ArrayDeque<Call> queue = oldestQueueFor(server);
+            if (null == queue)
+            {
+                return;
+            }
+            final Call call = queue.pollFirst();
+            queuedCount--;
+            dispatch(call, server);
+            out.add(call);
+        }
+    }
+
+    /**
+     * Time passes: fail the calls past their deadline, and the queued calls whose group has no server left once
+     * the discovery grace of its new members has passed.
+     */
+    void expire(final long nowNs, final List<Call> out)
+    {
+        for (final Call call : inFlight.values())
+        {
+            if (!call.isDone && call.deadlineNs - nowNs <= 0)
+            {
+                call.isDone = true;
+                call.isTimedOut = true;
+                out.add(call.fail(new CallException(CallException.Kind.TIMEOUT, "no reply to " + call.function +
+                    " from " + call.server + " within the call's timeout (the worker still runs it and keeps the " +
+                    "slot until it replies)")));
+            }
+        }
+
+        for (final Map<String, ArrayDeque<Call>> byFunction : queues.values())
+        {
+            for (final ArrayDeque<Call> queue : byFunction.values())
+            {
+                for (final Iterator<Call> it = queue.iterator(); it.hasNext(); )
+                {
+                    final Call call = it.next();
+                    if (call.deadlineNs - nowNs <= 0)
+                    {
+                        it.remove();
+                        queuedCount--;
+                        call.isDone = true;
+                        out.add(call.fail(new CallException(CallException.Kind.TIMEOUT, "no free slot for " +
+                            call.function + " in " + describe(call.group) + " within the call's timeout (the call " +
+                            "waited in the queue and was never sent)")));
+                    }
+                }
+            }
+        }
+
+        pendingSinceNs.entrySet().removeIf((e) ->
+        {
+            final boolean isOver = nowNs - e.getValue() >= discoveryGraceNs;
+            if (isOver)
+            {
+                pendingGroups.remove(e.getKey());
+            }
+            return isOver;
+        });
+        failUnservable(nowNs, out);
+    }
+
+    /**
+     * Close: every call fails.
+     */
+    void closeAll(final String why, final List<Call> out)
+    {
+        for (final Call call : inFlight.values())
+        {
+            if (!call.isDone)
+            {
+                call.isDone = true;
+                out.add(call.fail(new CallException(CallException.Kind.CLOSED, why)));
+            }
+        }
+        inFlight.clear();
+        for (final Map<String, ArrayDeque<Call>> byFunction : queues.values())
+        {
+            for (final ArrayDeque<Call> queue : byFunction.values())
+            {
+                for (final Call call : queue)
+                {
+                    call.isDone = true;
+                    out.add(call.fail(new CallException(CallException.Kind.CLOSED, why)));
+                }
+                queue.clear();
+            }
+        }
+        queuedCount = 0;
+    }
+
+    int queuedCount()
+    {
+        return queuedCount;
+    }
+
+    int inFlightCount()
+    {
+        return inFlight.size();
+    }
+
+    Server server(final long id)
+    {
+        return servers.get(id);
+    }
+
+    /**
+     * @return true if some member of the group is a live server of the function.
+     */
+    boolean hasServer(final String group, final String function)
+    {
+        for (int i = 0, n = serverList.size(); i < n; i++)
+        {
+            if (serverList.get(i).serves(group, function))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /**
+     * @return how many live servers of the group serve the function.
+     */
+    int serverCount(final String group, final String function)
+    {
+        int count = 0;
+        for (int i = 0, n = serverList.size(); i < n; i++)
+        {
+            if (serverList.get(i).serves(group, function))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private boolean hasPending(final String group, final long nowNs)
+    {
+        for (final Map.Entry<Long, String> e : pendingGroups.entrySet())
+        {
+            if ((ANY_GROUP.equals(group) || e.getValue().equals(group)) &&
+                (Long.MIN_VALUE == nowNs || nowNs - pendingSinceNs.get(e.getKey()) < discoveryGraceNs))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Server pick(final String group, final String function)
+    {
+        Server best = null;
+        for (int i = 0, n = serverList.size(); i < n; i++)
+        {
+            final Server server = serverList.get(i);
+            if (server.free() > 0 && server.serves(group, function) &&
+                (null == best || server.free() > best.free() ||
+                (server.free() == best.free() && server.lastUsed < best.lastUsed)))
+            {
+                best = server;
+            }
+        }
+
+        return best;
+    }
+
+    private void dispatch(final Call call, final Server server)
+    {
+        call.server = server;
+        call.functionIndex = server.functions.get(call.function);
+        server.inFlight++;
+        server.lastUsed = ++useClock;
+        inFlight.put(call.correlationId, call);
+    }
+
+    private ArrayDeque<Call> oldestQueueFor(final Server server)
+    {
+        ArrayDeque<Call> oldest = null;
+        for (final Map.Entry<String, Map<String, ArrayDeque<Call>>> byGroup : queues.entrySet())
+        {
+            final String group = byGroup.getKey();
+            if (!ANY_GROUP.equals(group) && !group.equals(server.group))
+            {
+                continue;
+            }
+            for (final Map.Entry<String, ArrayDeque<Call>> e : byGroup.getValue().entrySet())
+            {
+                final ArrayDeque<Call> queue = e.getValue();
+                if (!queue.isEmpty() && server.functions.containsKey(e.getKey()) &&
+                    (null == oldest || queue.peekFirst().sequence < oldest.peekFirst().sequence))
+                {
+                    oldest = queue;
+                }
+            }
+        }
+
+        return oldest;
+    }
+
+    /**
+     * Fail queued calls no server can run and no pending member may: {@code nowNs} {@code Long.MIN_VALUE} counts
+     * every pending member as still within its grace.
+     */
+    private void failUnservable(final long nowNs, final List<Call> out)
+    {
+        for (final Map.Entry<String, Map<String, ArrayDeque<Call>>> byGroup : queues.entrySet())
+        {
+            final String group = byGroup.getKey();
+            for (final Map.Entry<String, ArrayDeque<Call>> e : byGroup.getValue().entrySet())
+            {
+                final ArrayDeque<Call> queue = e.getValue();
+                if (!queue.isEmpty() && !hasServer(group, e.getKey()) && !hasPending(group, nowNs))
+                {
+                    for (final Call call : queue)
+                    {
+                        call.isDone = true;
+                        out.add(call.fail(noServer(call)));
+                    }
+                    queuedCount -= queue.size();
+                    queue.clear();
+                }
+            }
+        }
+    }
+
+    private static CallException noServer(final Call call)
+    {
+        return new CallException(CallException.Kind.NO_SERVER, "no worker of " + describe(call.group) +
+            " serves " + call.function + ": start a CallServer serving it (or check the names)");
+    }
+
+    private static String describe(final String group)
+    {
+        return ANY_GROUP.equals(group) ? "any group" : "group " + group;
+    }
+}
