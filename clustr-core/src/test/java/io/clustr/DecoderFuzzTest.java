@@ -28,12 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Seeded fuzzing of every decoder a node runs on what arrives from the streams: {@link ControlAdapter} (Join,
  * JoinAck, Leave, Kill, Exit), {@link ConfirmationAdapter}, {@link DataAdapter} (whole and fragmented frames,
- * private and untethered) and {@link FrameFormat}'s reserved-value check. Each decoder gets
- * {@value #INPUTS} inputs: valid frames, the same with bits flipped, truncated, a length or count field set to an
- * extreme, random bytes behind a valid message header, and plain random bytes; each laid into a buffer either with
- * random bytes after it (as in a term) or ending exactly at the buffer's end (so a read past the frame is out of
- * bounds). For every input: no exception escapes, and the input is either delivered or counted as malformed, never
- * both and never neither; unmutated valid frames are always delivered.
+ * private and untethered, every frame type: message, service, acked, ack, unknown) and {@link FrameFormat}'s
+ * reserved-value check. Each decoder gets {@value #INPUTS} inputs: valid frames, the same with bits flipped,
+ * truncated, a length or count field set to an extreme, random bytes behind a valid message header, and plain random
+ * bytes; each laid into a buffer either with random bytes after it (as in a term) or ending exactly at the buffer's
+ * end (so a read past the frame is out of bounds). For every input: no exception escapes, and the input is either
+ * delivered or counted as malformed, never both and never neither; unmutated valid frames are always delivered.
  * <p>
  * Input {@code i} of a decoder is generated from the seed {@code base + i}; a failure names that seed. Rerun one
  * input with {@code -Dclustr.fuzz.seed=<seed> -Dclustr.fuzz.inputs=1}, all with another base by setting only
@@ -136,10 +136,19 @@ class DecoderFuzzTest
             }
             msg.senderId();
         });
-        final DataAdapter privateAdapter = new DataAdapter(
-            null, Channel.Kind.PRIVATE, null, handlers, Throwable::printStackTrace, malformed, unhandled, 10);
-        final DataAdapter publicAdapter = new DataAdapter(
-            null, Channel.Kind.PUBLIC, null, handlers, Throwable::printStackTrace, malformed, unhandled, 10);
+        final HandlerList services = new HandlerList();
+        final long[] serviceFrames = new long[1];
+        services.add((msg) ->
+        {
+            serviceFrames[0]++;
+            msg.senderId();
+        });
+        // no acknowledgements machinery (it publishes): ACKED and ACK frames are then counted as malformed here, and
+        // their own checks run on a live cluster in InjectionSystemTest
+        final DataAdapter privateAdapter = new DataAdapter(null, Channel.Kind.PRIVATE, null, handlers, services, null,
+            Throwable::printStackTrace, malformed, unhandled, 10);
+        final DataAdapter publicAdapter = new DataAdapter(null, Channel.Kind.PUBLIC, null, handlers, services, null,
+            Throwable::printStackTrace, malformed, unhandled, 10);
         final Header header = new Header(0, 16);
         final long[] whole = new long[2];
 
@@ -150,8 +159,10 @@ class DecoderFuzzTest
             final int frameOffset = atEnd ? BUFFER_LENGTH - DataHeaderFlyweight.HEADER_LENGTH - payloadLength :
                 random.nextInt(BUFFER_LENGTH / 2 - DataHeaderFlyweight.HEADER_LENGTH) & ~31;
             fillRandom(random, scratch, 0, BUFFER_LENGTH);
-            final long reservedValue = random.nextInt(3) == 0 ? random.nextLong() :
+            final long clustrValue =
                 FrameFormat.reservedValue(random.nextLong() & Configuration.MAX_WORKER_ID, random.nextInt(16384));
+            final long reservedValue = random.nextInt(3) == 0 ? random.nextLong() :
+                random.nextBoolean() ? clustrValue : (clustrValue & ~0xFL) | random.nextInt(16);
             final int flags = random.nextInt(4) == 0 ? random.nextInt(256) : FrameDescriptor.UNFRAGMENTED;
             scratch.putLong(frameOffset + DataHeaderFlyweight.RESERVED_VALUE_OFFSET, reservedValue,
                 ByteOrder.LITTLE_ENDIAN);
@@ -172,6 +183,7 @@ class DecoderFuzzTest
             }
             final long malformedBefore = malformed.get();
             final long deliveredBefore = delivered[0];
+            final long servicesBefore = serviceFrames[0];
             final int payloadOffset = frameOffset + DataHeaderFlyweight.HEADER_LENGTH;
             if (random.nextBoolean())
             {
@@ -181,8 +193,10 @@ class DecoderFuzzTest
             {
                 adapter.onFragment(scratch, payloadOffset, payloadLength, header);
                 final long counted = malformed.get() - malformedBefore;
-                final long handed = delivered[0] - deliveredBefore;
-                final boolean valid = (reservedValue & 0xF_FFFFL) == (0xC175L | (1L << 16));
+                final long handed = delivered[0] - deliveredBefore + serviceFrames[0] - servicesBefore;
+                final int type = (reservedValue & 0xF_FFF0L) == ((0xC17L << 4) | (1L << 16)) ?
+                    (int)(reservedValue & 0xF) : -1;
+                final boolean valid = 0x5 == type || 0x8 == type; // a message or a service frame
                 whole[valid ? 0 : 1]++;
                 check(counted == (valid ? 0 : 1) && handed == (valid ? 1 : 0), null, seed,
                     "reserved value 0x" + Long.toHexString(reservedValue) + ": delivered " + handed + ", counted " +
@@ -191,8 +205,9 @@ class DecoderFuzzTest
         });
 
         System.out.println("DecoderFuzzTest data: " + RUN + " inputs (" + (whole[0] + whole[1]) +
-            " whole frames straight to the decoder, " + whole[1] + " of them not clustr's), " + delivered[0] +
-            " delivered, " + malformed.get() + " counted as malformed");
+            " whole frames straight to the decoder, " + whole[1] + " of them counted), " + delivered[0] +
+            " messages and " + serviceFrames[0] + " service frames delivered, " + malformed.get() +
+            " counted as malformed");
     }
 
     @Test
@@ -206,9 +221,14 @@ class DecoderFuzzTest
             {
                 final long value = i % 2 == 0 ? random.nextLong() : (random.nextLong() & ~0xF_FFFFL) |
                     (expectedFormat ^ (random.nextInt(8) == 0 ? 0 : 1L << random.nextInt(20)));
-                final boolean valid = (value & 0xF_FFFFL) == expectedFormat;
-                check(FrameFormat.isValid(value) == valid, null, seed, "reserved value 0x" + Long.toHexString(value));
-                if (valid)
+                final boolean checkBits = (value & 0xF_FFF0L) == (expectedFormat & ~0xFL);
+                final long type = value & 0xF;
+                final boolean valid = checkBits && type >= FrameFormat.MESSAGE && type <= FrameFormat.SERVICE;
+                final boolean message = (value & 0xF_FFFFL) == expectedFormat;
+                check(FrameFormat.isValid(value) == valid && FrameFormat.isMessage(value) == message &&
+                    FrameFormat.type(value) == (valid ? (int)type : FrameFormat.NOT_CLUSTR), null, seed,
+                    "reserved value 0x" + Long.toHexString(value));
+                if (message)
                 {
                     final long senderId = FrameFormat.senderId(value);
                     final int groupId = FrameFormat.senderGroupId(value);
@@ -433,7 +453,8 @@ class DecoderFuzzTest
         return builder.toString();
     }
 
-    private static void fillRandom(final SplittableRandom random, final UnsafeBuffer buffer, final int from, final int to)
+    private static void fillRandom(
+        final SplittableRandom random, final UnsafeBuffer buffer, final int from, final int to)
     {
         int i = from;
         for (; i + Long.BYTES <= to; i += Long.BYTES)

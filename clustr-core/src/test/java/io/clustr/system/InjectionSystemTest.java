@@ -296,7 +296,10 @@ class InjectionSystemTest
             new byte[16],
             new byte[0],
             large,
-            new byte[64]);
+            new byte[64],
+            new byte[8],
+            new byte[3],
+            new byte[4]);
     }
 
     private static long reservedValueOf(final int frame)
@@ -306,11 +309,17 @@ class InjectionSystemTest
             case 2:
                 return 0xC175L | (15L << 16); // clustr's magic, a format version that does not exist
             case 3:
-                return 0xC176L | (1L << 16); // the version, another magic
+                return 0xC275L | (1L << 16); // the version, another magic
             case 4:
                 return 0x1234_5678_9ABC_DEF0L;
             case 6:
                 return MASTER_RESERVED_VALUE << 32; // the right bits in the wrong place
+            case 7:
+                return 0xC17FL | (1L << 16); // magic and version, a frame type that does not exist
+            case 8:
+                return 0xC177L | (1L << 16); // an acknowledgement of 3 bytes, not an 8-byte correlation id
+            case 9:
+                return 0xC176L | (1L << 16); // a message to acknowledge too short for its correlation id
             default:
                 return 0; // raw Aeron's
         }
