@@ -11,6 +11,7 @@ import io.clustr.codecs.JoinAckEncoder;
 import io.clustr.codecs.JoinEncoder;
 import io.clustr.codecs.KillEncoder;
 import io.clustr.codecs.LeaveEncoder;
+import io.clustr.codecs.ListeningEncoder;
 import io.clustr.codecs.MessageHeaderDecoder;
 import io.clustr.codecs.MessageHeaderEncoder;
 import org.agrona.BitUtil;
@@ -19,6 +20,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -27,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Seeded fuzzing of every decoder a node runs on what arrives from the streams: {@link ControlAdapter} (Join,
- * JoinAck, Leave, Kill, Exit), {@link ConfirmationAdapter}, {@link DataAdapter} (whole and fragmented frames,
- * private and untethered, every frame type: message, service, acked, ack, unknown) and {@link FrameFormat}'s
+ * JoinAck, Leave, Kill, Exit, Listening), {@link ConfirmationAdapter}, {@link DataAdapter} (whole and fragmented
+ * frames, private and untethered, every frame type: message, service, acked, ack, unknown) and {@link FrameFormat}'s
  * reserved-value check. Each decoder gets {@value #INPUTS} inputs: valid frames, the same with bits flipped,
  * truncated, a length or count field set to an extreme, random bytes behind a valid message header, and plain random
  * bytes; each laid into a buffer either with random bytes after it (as in a term) or ending exactly at the buffer's
@@ -249,7 +251,7 @@ class DecoderFuzzTest
     {
         final int encodeOffset = 64;
         final int length;
-        switch (random.nextInt(5))
+        switch (random.nextInt(6))
         {
             case 0:
                 length = MessageHeaderEncoder.ENCODED_LENGTH + new JoinEncoder()
@@ -288,6 +290,17 @@ class DecoderFuzzTest
                     .targetId(random.nextLong()).requesterId(random.nextLong()).exitCode(random.nextInt())
                     .encodedLength();
                 break;
+
+            case 4:
+            {
+                final byte[] address = new byte[random.nextBoolean() ? 4 : 16];
+                fillRandom(random, address, 0, address.length);
+                length = MessageHeaderEncoder.ENCODED_LENGTH + new ListeningEncoder()
+                    .wrapAndApplyHeader(scratch, encodeOffset, new MessageHeaderEncoder())
+                    .workerId(random.nextLong()).port(1 + random.nextInt(65535))
+                    .putAddress(address, 0, address.length).encodedLength();
+                break;
+            }
 
             default:
                 length = MessageHeaderEncoder.ENCODED_LENGTH + new ExitEncoder()
@@ -605,6 +618,12 @@ class DecoderFuzzTest
             final int signal,
             final boolean respawning,
             final String reason)
+        {
+            delivered++;
+        }
+
+        @Override
+        public void onListening(final long workerId, final InetSocketAddress address)
         {
             delivered++;
         }

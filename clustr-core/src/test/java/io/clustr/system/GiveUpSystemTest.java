@@ -58,7 +58,9 @@ class GiveUpSystemTest
             final CompletableFuture<List<Confirmation>> both = cluster.master.awaitConfirmations(2, "ready");
             final CompletableFuture<List<Confirmation>> one = cluster.master.awaitConfirmations(1, "ready");
             final List<String> eventsWhenFailed = new CopyOnWriteArrayList<>();
-            both.whenComplete((confirmations, ex) -> eventsWhenFailed.addAll(events.all()));
+            // completes once the action ran (get() on 'both' itself may return before it has)
+            final CompletableFuture<List<Confirmation>> observed =
+                both.whenComplete((confirmations, ex) -> eventsWhenFailed.addAll(events.all()));
 
             final RespawnPolicy policy = RespawnPolicy.onFailure()
                 .minInterval(Duration.ofMillis(100))
@@ -69,7 +71,7 @@ class GiveUpSystemTest
                 worker("web"), spec(CrashingWorker.class.getName(), respawn(policy))));
 
             final ExecutionException failed = assertThrows(ExecutionException.class,
-                () -> both.get(ClusterFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                () -> observed.get(ClusterFixture.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             System.out.println("GiveUpSystemTest: the readiness wait failed " +
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnNs) + " ms after the spawn");
             final SpawnGaveUpException gaveUp = assertInstanceOf(SpawnGaveUpException.class, failed.getCause());
