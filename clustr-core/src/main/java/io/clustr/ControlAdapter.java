@@ -168,9 +168,11 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
                     final long pid = d.pid();
                     final int exitCode = d.exitCode();
                     final int signal = d.signal();
-                    final boolean respawning = d.respawning() == BooleanType.TRUE;
+                    // read raw: the enum's decoder throws IllegalArgumentException for a value it does not know
+                    final short respawningRaw = d.respawningRaw();
+                    final boolean respawning = respawningRaw == BooleanType.TRUE.value();
                     final String reason = d.reason();
-                    if (d.limit() <= end)
+                    if (d.limit() <= end && (respawning || respawningRaw == BooleanType.FALSE.value()))
                     {
                         listener.onExit(workerId, parentId, pid, exitCode, signal, respawning, reason);
                         return;

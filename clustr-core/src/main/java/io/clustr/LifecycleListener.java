@@ -55,11 +55,16 @@ public interface LifecycleListener
     }
 
     /**
-     * A spec's crash-loop budget is spent: its worker died too often too quickly and will not be respawned again.
-     * The node keeps running.
+     * A spec's crash-loop budget is spent: its worker died too often too quickly and will not be respawned again
+     * (or it could no longer be forked). Told at once, before anything else reacts: then the master's
+     * {@link Master#awaitConfirmations(int, String) confirmation waits} that the spec's workers had not confirmed
+     * into fail with a {@link SpawnGaveUpException}, and the node keeps running, unless the spec's policy
+     * {@link io.clustr.spawn.RespawnPolicy#escalate(int) escalates}: then the node stops its other children and exits
+     * with the policy's exit code.
      *
      * @param lastWorker the last incarnation, which has exited.
-     * @param reason     what happened, e.g. "5 exits within 30 s".
+     * @param reason     what happened, e.g. {@code "crash loop: 5 deaths within 30000 ms (budget 5), not respawning
+     *                   any more; last exit: exit code 1: ..."}.
      */
     default void onRespawnGaveUp(final WorkerHandle lastWorker, final String reason)
     {

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -203,6 +205,36 @@ public final class Master extends Node
     }
 
     /**
+     * Wait, once, for {@code count} confirmations with this id: a wait that can fail, unlike the counting
+     * {@code onConfirmation} callbacks. Call it before spawning the workers that confirm.
+     * <pre>{@code
+     * CompletableFuture<List<Confirmation>> ready = master.awaitConfirmations(2, "ready");
+     * master.spawn(List.of(spec("com.acme.WebWorker"), spec("com.acme.WebWorker")));
+     * ready.get(30, TimeUnit.SECONDS); // or throws, naming the spec that crash-looped and its last exit
+     * }</pre>
+     * The future completes on the master's duty-cycle thread (do not block in what it runs) with the first
+     * {@code count} confirmations with this id that arrive after the call (duplicates from one worker count, as for
+     * {@code onConfirmation}). It fails at once:
+     * <ul>
+     *     <li>with a {@link SpawnGaveUpException} when a spec this master spawned is given up (its crash-loop budget
+     *     is spent, or it could no longer be forked) before any of its workers confirmed into this wait: that spec's
+     *     readiness can never come. The exception names the spec, why it was given up and its last exit;</li>
+     *     <li>with a {@link ClustrException} when the master closes first.</li>
+     * </ul>
+     * Give-ups in workers' own children are reported to those workers, not to the master: use
+     * {@link io.clustr.spawn.RespawnPolicy#escalate(int)} there to turn them into the worker's exit.
+     *
+     * @param count          how many confirmations complete the future, at least 1.
+     * @param confirmationId only confirmations with exactly this id count, e.g. {@code "ready"}.
+     * @return the future of the {@code count} confirmations, in arrival order.
+     * @throws IllegalArgumentException if count is less than 1.
+     */
+    public CompletableFuture<List<Confirmation>> awaitConfirmations(final int count, final String confirmationId)
+    {
+        return confirmations().await(count, confirmationId);
+    }
+
+    /**
      * {@inheritDoc}
      */
     @Override
@@ -263,6 +295,7 @@ public final class Master extends Node
     @Override
     void onClosed()
     {
+        confirmations().onClosed("the master has closed");
         if (isDriverClosed.compareAndSet(false, true))
         {
             CloseHelper.quietClose(driver);

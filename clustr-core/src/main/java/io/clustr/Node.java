@@ -822,6 +822,14 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             "killed by an operator (clustr kill, pid " + -requesterId + ")" : "killed by node " + requesterId, null);
     }
 
+    /**
+     * A spec whose respawn policy escalates was given up: stop the children, leave and exit with the code.
+     */
+    void onSupervisionFailed(final int exitCode, final String why)
+    {
+        termination.exit(exitCode, false, why, null);
+    }
+
     void onOrphaned(final String why)
     {
         if (ctx.exitOnOrphan())

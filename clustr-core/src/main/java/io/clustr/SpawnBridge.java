@@ -3,6 +3,7 @@ package io.clustr;
 import io.clustr.spawn.ChildProcess;
 import io.clustr.spawn.ChildState;
 import io.clustr.spawn.ExitStatus;
+import io.clustr.spawn.RespawnPolicy;
 import io.clustr.spawn.Spec;
 import io.clustr.spawn.Supervisor;
 import io.clustr.spawn.SupervisorListener;
@@ -247,10 +248,39 @@ final class SpawnBridge
         notifyListeners((listener) -> listener.onExit(handle, status, willRespawn));
     }
 
+    /**
+     * A spec's budget is spent (agent): the lifecycle listeners are told, then every confirmation wait that spec's
+     * readiness could still complete fails, then, if its policy escalates, this node exits with the policy's code.
+     */
     private void onChildGaveUp(final ChildProcess lastIncarnation, final String reason)
     {
         final WorkerHandle handle = handle(lastIncarnation);
         notifyListeners((listener) -> listener.onRespawnGaveUp(handle, reason));
+
+        final Spec spec = lastIncarnation.spec();
+        final Confirmations confirmations = node.confirmations();
+        if (null != confirmations)
+        {
+            confirmations.onGaveUp(lastIncarnation.slotId(), spec.name(), lastIncarnation.id(), reason,
+                lastIncarnation.exitStatus().orElse(null));
+        }
+
+        final int escalationExitCode = spec.respawnPolicy().escalationExitCode();
+        if (RespawnPolicy.NO_ESCALATION != escalationExitCode)
+        {
+            node.onSupervisionFailed(escalationExitCode, "spec " + spec.name() + " (last worker " +
+                lastIncarnation.id() + ") was given up and its respawn policy escalates: " + reason);
+        }
+    }
+
+    /**
+     * @return the slot of a current child of this node with this id, else {@link Confirmations#NO_SLOT} (any
+     * thread).
+     */
+    private long slotOf(final long childId)
+    {
+        final ChildProcess child = child(childId);
+        return null == child ? Confirmations.NO_SLOT : child.slotId();
     }
 
     private void notifyListeners(final Consumer<LifecycleListener> event)
@@ -288,6 +318,11 @@ final class SpawnBridge
             }
             if (null == supervisor)
             {
+                final Confirmations confirmations = node.confirmations();
+                if (null != confirmations)
+                {
+                    confirmations.slotOfSender(this::slotOf);
+                }
                 supervisor = Supervisor.launch(new Supervisor.Context()
                     .idSupplier(idSupplier)
                     .parentId(node.id())

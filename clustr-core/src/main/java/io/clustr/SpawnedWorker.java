@@ -38,6 +38,12 @@ final class SpawnedWorker implements WorkerHandle
     }
 
     @Override
+    public long slotId()
+    {
+        return child.slotId();
+    }
+
+    @Override
     public long pid()
     {
         return child.pid();

@@ -18,6 +18,7 @@ final class Child implements ChildProcess
     static final int NO_EXPECTED_CODE = Integer.MIN_VALUE;
 
     private final long id;
+    private final long slotId;
     private final Spec spec;
     private final int restarts;
     private final Optional<ExitStatus> lastExit;
@@ -51,6 +52,11 @@ final class Child implements ChildProcess
     {
         this.slot = slot;
         this.id = id;
+        if (slot.firstId < 0)
+        {
+            slot.firstId = id;
+        }
+        this.slotId = slot.firstId;
         this.spec = slot.spec;
         this.restarts = restarts;
         this.lastExit = lastExit;
@@ -116,6 +122,12 @@ final class Child implements ChildProcess
     public long id()
     {
         return id;
+    }
+
+    @Override
+    public long slotId()
+    {
+        return slotId;
     }
 
     @Override

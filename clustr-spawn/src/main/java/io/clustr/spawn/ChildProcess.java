@@ -19,6 +19,14 @@ public interface ChildProcess
     long id();
 
     /**
+     * The id of the first incarnation of this child's slot (one spec given to {@link Supervisor#spawn}): the same
+     * for every respawn of that spec, so it tells two slots of equal specs apart.
+     *
+     * @return the slot's id; {@link #id()} for a first incarnation.
+     */
+    long slotId();
+
+    /**
      * The operating system's process id.
      *
      * @return the pid.

@@ -14,7 +14,8 @@ import java.util.Objects;
  *     <li>the k-th consecutive early death (an incarnation up less than {@link #stableAfter()}) waits
  *     {@code minInterval * 2^(k-1)}, capped at {@link #maxBackoff()}; a stable incarnation resets the count;</li>
  *     <li>after {@link #crashLoopDeaths()} deaths within {@link #crashLoopWindow()} the slot is given up:
- *     {@link SupervisorListener#onGaveUp(ChildProcess, String)} is called and nothing more is forked for it.</li>
+ *     {@link SupervisorListener#onGaveUp(ChildProcess, String)} is called and nothing more is forked for it;
+ *     with {@link #escalate(int)} the spawning node then exits too.</li>
  * </ul>
  * Immutable: the withers return copies.
  */
@@ -66,13 +67,19 @@ public final class RespawnPolicy
      */
     public static final Duration CRASH_LOOP_WINDOW_DEFAULT = Duration.ofSeconds(30);
 
+    /**
+     * {@link #escalationExitCode()} of a policy that only reports a give-up (the default).
+     */
+    public static final int NO_ESCALATION = 0;
+
     private static final RespawnPolicy ON_FAILURE = new RespawnPolicy(
         Mode.ON_FAILURE,
         MIN_INTERVAL_DEFAULT,
         MAX_BACKOFF_DEFAULT,
         STABLE_AFTER_DEFAULT,
         CRASH_LOOP_DEATHS_DEFAULT,
-        CRASH_LOOP_WINDOW_DEFAULT);
+        CRASH_LOOP_WINDOW_DEFAULT,
+        NO_ESCALATION);
 
     private final Mode mode;
     private final Duration minInterval;
@@ -80,6 +87,7 @@ public final class RespawnPolicy
     private final Duration stableAfter;
     private final int crashLoopDeaths;
     private final Duration crashLoopWindow;
+    private final int escalationExitCode;
 
     private RespawnPolicy(
         final Mode mode,
@@ -87,7 +95,8 @@ public final class RespawnPolicy
         final Duration maxBackoff,
         final Duration stableAfter,
         final int crashLoopDeaths,
-        final Duration crashLoopWindow)
+        final Duration crashLoopWindow,
+        final int escalationExitCode)
     {
         this.mode = mode;
         this.minInterval = minInterval;
@@ -95,6 +104,7 @@ public final class RespawnPolicy
         this.stableAfter = stableAfter;
         this.crashLoopDeaths = crashLoopDeaths;
         this.crashLoopWindow = crashLoopWindow;
+        this.escalationExitCode = escalationExitCode;
     }
 
     /**
@@ -140,7 +150,8 @@ public final class RespawnPolicy
             throw new IllegalArgumentException("mode must not be null");
         }
 
-        return new RespawnPolicy(mode, minInterval, maxBackoff, stableAfter, crashLoopDeaths, crashLoopWindow);
+        return new RespawnPolicy(
+            mode, minInterval, maxBackoff, stableAfter, crashLoopDeaths, crashLoopWindow, escalationExitCode);
     }
 
     /**
@@ -153,7 +164,7 @@ public final class RespawnPolicy
     {
         return new RespawnPolicy(
             mode, checkNotNegative("minInterval", minInterval), maxBackoff, stableAfter, crashLoopDeaths,
-            crashLoopWindow);
+            crashLoopWindow, escalationExitCode);
     }
 
     /**
@@ -166,7 +177,8 @@ public final class RespawnPolicy
     public RespawnPolicy backoff(final Duration max)
     {
         return new RespawnPolicy(
-            mode, minInterval, checkNotNegative("backoff max", max), stableAfter, crashLoopDeaths, crashLoopWindow);
+            mode, minInterval, checkNotNegative("backoff max", max), stableAfter, crashLoopDeaths, crashLoopWindow,
+            escalationExitCode);
     }
 
     /**
@@ -179,7 +191,7 @@ public final class RespawnPolicy
     {
         return new RespawnPolicy(
             mode, minInterval, maxBackoff, checkNotNegative("stableAfter", stableAfter), crashLoopDeaths,
-            crashLoopWindow);
+            crashLoopWindow, escalationExitCode);
     }
 
     /**
@@ -203,7 +215,33 @@ public final class RespawnPolicy
             throw new IllegalArgumentException("crashLoop window must be more than zero");
         }
 
-        return new RespawnPolicy(mode, minInterval, maxBackoff, stableAfter, deaths, window);
+        return new RespawnPolicy(mode, minInterval, maxBackoff, stableAfter, deaths, window, escalationExitCode);
+    }
+
+    /**
+     * A copy that escalates when the crash-loop budget is spent, as an Erlang/OTP supervisor does when its restart
+     * intensity is exceeded: the node that spawned this spec is told (its lifecycle listeners'
+     * {@code onRespawnGaveUp}, its failed confirmation waits), then stops its other children, leaves the cluster
+     * and exits its process with {@code exitCode}. If that node is itself a spawned worker, its own parent then
+     * applies this worker's respawn policy to that exit, so the failure climbs the tree until a policy absorbs it.
+     * Without it (the default) the node only reports the give-up and keeps running.
+     * <p>
+     * Acted on by clustr-core's nodes; a {@link Supervisor} used on its own only reports the give-up, and its
+     * listener can read {@link #escalationExitCode()} from the last incarnation's spec.
+     *
+     * @param exitCode the spawning node's exit code, 1 to 255 (non-zero: the supervisor failed).
+     * @return a copy that escalates.
+     */
+    public RespawnPolicy escalate(final int exitCode)
+    {
+        if (exitCode < 1 || exitCode > 255)
+        {
+            throw new IllegalArgumentException("escalate exit code must be 1 to 255 (a failure the parent sees): " +
+                exitCode);
+        }
+
+        return new RespawnPolicy(
+            mode, minInterval, maxBackoff, stableAfter, crashLoopDeaths, crashLoopWindow, exitCode);
     }
 
     /**
@@ -288,6 +326,16 @@ public final class RespawnPolicy
     }
 
     /**
+     * The exit code of the spawning node when this spec's crash-loop budget is spent, see {@link #escalate(int)}.
+     *
+     * @return the exit code, or {@link #NO_ESCALATION} when the give-up is only reported.
+     */
+    public int escalationExitCode()
+    {
+        return escalationExitCode;
+    }
+
+    /**
      * {@inheritDoc}
      */
     @Override
@@ -307,6 +355,7 @@ public final class RespawnPolicy
 
         return mode == that.mode &&
             crashLoopDeaths == that.crashLoopDeaths &&
+            escalationExitCode == that.escalationExitCode &&
             minInterval.equals(that.minInterval) &&
             maxBackoff.equals(that.maxBackoff) &&
             stableAfter.equals(that.stableAfter) &&
@@ -319,7 +368,8 @@ public final class RespawnPolicy
     @Override
     public int hashCode()
     {
-        return Objects.hash(mode, minInterval, maxBackoff, stableAfter, crashLoopDeaths, crashLoopWindow);
+        return Objects.hash(
+            mode, minInterval, maxBackoff, stableAfter, crashLoopDeaths, crashLoopWindow, escalationExitCode);
     }
 
     /**
@@ -337,7 +387,8 @@ public final class RespawnPolicy
             "(minInterval=" + minInterval.toMillis() + "ms" +
             ", backoff=" + maxBackoff.toMillis() + "ms" +
             ", stableAfter=" + stableAfter.toMillis() + "ms" +
-            ", crashLoop=" + crashLoopDeaths + " in " + crashLoopWindow.toMillis() + "ms)";
+            ", crashLoop=" + crashLoopDeaths + " in " + crashLoopWindow.toMillis() + "ms" +
+            (NO_ESCALATION == escalationExitCode ? "" : ", escalate=" + escalationExitCode) + ")";
     }
 
     private static Duration checkNotNegative(final String name, final Duration value)

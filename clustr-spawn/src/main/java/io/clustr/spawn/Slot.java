@@ -11,6 +11,7 @@ final class Slot
     Child current;
     long respawnDeadlineNs = SupervisorConductor.NO_DEADLINE;
     int restarts;
+    long firstId = -1;
     boolean stopped;
 
     Slot(final Spec spec, final RespawnThrottle throttle)

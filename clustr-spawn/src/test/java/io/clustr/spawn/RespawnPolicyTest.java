@@ -70,6 +70,23 @@ class RespawnPolicyTest
     }
 
     @Test
+    void shouldOnlyReportAGiveUpUnlessToldToEscalate()
+    {
+        assertEquals(RespawnPolicy.NO_ESCALATION, RespawnPolicy.onFailure().escalationExitCode());
+        final RespawnPolicy escalating = RespawnPolicy.onFailure().crashLoop(3, Duration.ofSeconds(5)).escalate(70);
+
+        assertEquals(70, escalating.escalationExitCode());
+        assertEquals(70, escalating.minInterval(Duration.ofMillis(1)).escalationExitCode(), "kept by withers");
+        assertEquals(3, escalating.crashLoopDeaths());
+        assertNotEquals(RespawnPolicy.onFailure().crashLoop(3, Duration.ofSeconds(5)), escalating);
+        assertTrue(escalating.toString().endsWith(", escalate=70)"), escalating.toString());
+        final IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+            () -> RespawnPolicy.onFailure().escalate(0));
+        assertTrue(zero.getMessage().contains("1 to 255"), zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RespawnPolicy.onFailure().escalate(256));
+    }
+
+    @Test
     void shouldRejectBadValues()
     {
         final RespawnPolicy policy = RespawnPolicy.onFailure();

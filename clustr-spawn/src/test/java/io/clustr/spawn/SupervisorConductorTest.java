@@ -114,6 +114,8 @@ class SupervisorConductorTest
         final ChildProcess second = conductor.snapshot().get(0);
         assertEquals(1, second.restarts());
         assertEquals(12, second.id());
+        assertEquals(first.id(), first.slotId());
+        assertEquals(first.id(), second.slotId(), "a respawn keeps its slot's id");
         assertEquals(1, second.lastExit().orElseThrow().code());
         assertSame(second, recorder.forks().get(1).child);
     }
