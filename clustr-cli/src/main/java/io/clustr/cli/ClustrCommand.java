@@ -6,7 +6,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code clustr} command: {@code clustr ls}, {@code clustr stat}, {@code clustr kill}. Run it as
+ * The {@code clustr} command: {@code clustr ls}, {@code clustr stat}, {@code clustr kill}, {@code clustr clean}
+ * and the others listed by {@code clustr help}. Run it as
  * {@code bin/clustr} from the repository root, which builds it if needed and gives the JVM the flags it needs.
  */
 @Command(
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "clustr 0.1.0-SNAPSHOT",
     description = "Lists, inspects and steers the clustr clusters of this host.",
-    subcommands = { LsCommand.class, StatCommand.class, KillCommand.class, CommandLine.HelpCommand.class })
+    subcommands = {
+        LsCommand.class, StatCommand.class, KillCommand.class, CleanCommand.class, CommandLine.HelpCommand.class })
 public final class ClustrCommand implements Runnable
 {
     @Spec
