@@ -16,7 +16,9 @@ import picocli.CommandLine.Spec;
     version = "clustr 0.1.0-SNAPSHOT",
     description = "Lists, inspects and steers the clustr clusters of this host.",
     subcommands = {
-        LsCommand.class, StatCommand.class, KillCommand.class, CleanCommand.class, CommandLine.HelpCommand.class })
+        LsCommand.class, StatCommand.class, KillCommand.class, CleanCommand.class, MonitCommand.class,
+        WebCommand.class, CommandLine.HelpCommand.class
+    })
 public final class ClustrCommand implements Runnable
 {
     @Spec

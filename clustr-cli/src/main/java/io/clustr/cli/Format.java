@@ -62,4 +62,26 @@ final class Format
     {
         return Double.isFinite(percent) ? String.format(Locale.ROOT, "%.1f", percent) : "-";
     }
+
+    /**
+     * @return events per second: "-" if unknown, one decimal below 100, whole numbers above.
+     */
+    static String rate(final double perSecond)
+    {
+        if (!Double.isFinite(perSecond))
+        {
+            return "-";
+        }
+
+        return perSecond < 100 ? String.format(Locale.ROOT, "%.1f", perSecond) :
+            String.format(Locale.ROOT, "%.0f", perSecond);
+    }
+
+    /**
+     * @return bytes per second as {@link #bytes(long)}, "-" if unknown.
+     */
+    static String byteRate(final double bytesPerSecond)
+    {
+        return Double.isFinite(bytesPerSecond) ? bytes(Math.round(bytesPerSecond)) : "-";
+    }
 }

@@ -16,6 +16,14 @@ final class Json
         return this;
     }
 
+    Json beginObject(final String name)
+    {
+        key(name);
+        sb.append('{');
+        needsComma = false;
+        return this;
+    }
+
     Json endObject()
     {
         sb.append('}');
@@ -73,6 +81,14 @@ final class Json
     {
         key(name);
         sb.append(value);
+        needsComma = true;
+        return this;
+    }
+
+    Json value(final double value)
+    {
+        comma();
+        sb.append(Double.isFinite(value) ? Double.toString(value) : "null");
         needsComma = true;
         return this;
     }
