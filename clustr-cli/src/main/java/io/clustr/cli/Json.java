@@ -1,7 +1,8 @@
 package io.clustr.cli;
 
 /**
- * Just enough JSON writing for {@code clustr ls --json}: objects, arrays, strings, numbers, booleans.
+ * Just enough JSON writing for {@code clustr ls --json} and {@code clustr web}'s {@code /api/status}: objects, arrays,
+ * strings, numbers, booleans.
  */
 final class Json
 {
