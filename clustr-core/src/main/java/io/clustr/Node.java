@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public abstract sealed class Node implements AutoCloseable permits Master, Worker
 {
+    private static final System.Logger LOGGER = System.getLogger(Node.class.getName());
+
     /**
      * Environment variable with the media driver directory of the cluster, set for spawned children.
      */
@@ -838,7 +840,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
         else
         {
-            System.err.println("clustr: node " + id + " (" + nameForLog() + ") is closing: " + why);
+            LOGGER.log(
+                System.Logger.Level.WARNING, "clustr: node " + id + " (" + nameForLog() + ") is closing: " + why);
             close(0);
         }
     }

@@ -21,6 +21,8 @@ import java.util.function.IntConsumer;
  */
 public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
 {
+    private static final System.Logger LOGGER = System.getLogger(Node.class.getName());
+
     private volatile boolean isConcluded;
     private String aeronDirectoryName;
     private String aeronDirectorySource;
@@ -97,13 +99,7 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
         {
             final String label = null == name ? "clustr" : "clustr " + name;
             errorHandler = (throwable) ->
-            {
-                synchronized (System.err)
-                {
-                    System.err.println(label + " error: " + throwable);
-                    throwable.printStackTrace(System.err);
-                }
-            };
+                LOGGER.log(System.Logger.Level.ERROR, label + " error: " + throwable, throwable);
         }
         if (null == cpus)
         {
@@ -318,7 +314,8 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     }
 
     /**
-     * @param errorHandler where errors are reported (they are also counted).
+     * @param errorHandler where errors are reported (they are also counted); default: logged with their stack
+     *                     trace at {@code ERROR} through the {@link System.Logger} {@code io.clustr.Node}.
      * @return this context.
      */
     public C errorHandler(final ErrorHandler errorHandler)

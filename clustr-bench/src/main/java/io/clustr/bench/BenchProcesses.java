@@ -77,7 +77,7 @@ final class BenchProcesses implements AutoCloseable
             jvmArgs(jvmArgs.toArray(new String[0])),
             args(args.toArray(new String[0])),
             respawn(RespawnPolicy.never()),
-            output(Output.forward())));
+            output(Output.forward().withTimestamps(false))));
     }
 
     /**
@@ -93,7 +93,7 @@ final class BenchProcesses implements AutoCloseable
             name,
             SpawnOption.command(command.toArray(new String[0])),
             respawn(RespawnPolicy.never()),
-            output(Output.forward())));
+            output(Output.forward().withTimestamps(false))));
     }
 
     /**
@@ -146,7 +146,7 @@ final class BenchProcesses implements AutoCloseable
     }
 
     /**
-     * Routes a line forwarded by clustr-spawn, {@code "[name#id pid] text"}, to its child's log.
+     * Routes a line forwarded by clustr-spawn, {@code "[name#id pid] text"} (timestamps off), to its child's log.
      */
     private void route(final String line, final boolean stderr)
     {

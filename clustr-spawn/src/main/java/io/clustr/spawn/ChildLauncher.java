@@ -128,9 +128,10 @@ final class ChildLauncher implements ProcessLauncher
             spec, javaExecutable, classPath, startup.withDefaults(defaultJvmArgs), setprivPath, tasksetPath));
         environment(builder.environment(), spec, id, restarts);
 
-        final Optional<Path> dir = spec.output().directory();
+        final Output output = spec.output();
+        final Optional<Path> dir = output.directory();
         Path errFile = null;
-        if (dir.isPresent())
+        if (output.isWrittenByChild())
         {
             final String base = spec.name() + "-" + id;
             errFile = dir.get().resolve(base + ".err");
@@ -150,16 +151,33 @@ final class ChildLauncher implements ProcessLauncher
 
         startup.onStarted(process);
         closeQuietly(process);
-        if (dir.isPresent())
+        if (output.isWrittenByChild())
         {
             return new LaunchedProcess(process, null, null, errFile);
         }
 
         final String label = LaunchedProcess.label(spec.name(), id, process.pid());
-        final String prefix = spec.output().isPrefixed() ? "[" + label + "] " : "";
-        final OutputPump outPump = new OutputPump(process.getInputStream(), out, prefix, 0)
+        final LineSink outSink;
+        final LineSink errSink;
+        if (output.isRotated())
+        {
+            final String base = spec.name() + "-" + id;
+            outSink = new RotatingFile(dir.get().resolve(base + Output.OUT_SUFFIX), label + " stdout",
+                output.maxBytes(), output.keep(), output.hasTimestamps());
+            errSink = new RotatingFile(dir.get().resolve(base + Output.ERR_SUFFIX), label + " stderr",
+                output.maxBytes(), output.keep(), output.hasTimestamps());
+        }
+        else
+        {
+            final String prefix = output.isPrefixed() ? "[" + label + "] " : "";
+            outSink = new ForwardSink(out, prefix, output.hasTimestamps());
+            errSink = new ForwardSink(err, prefix, output.hasTimestamps());
+        }
+
+        final OutputPump outPump = new OutputPump(label + " stdout", process.getInputStream(), outSink, 0)
             .start("clustr-out-" + label);
-        final OutputPump errPump = new OutputPump(process.getErrorStream(), err, prefix, OutputPump.TAIL_LINES)
+        final OutputPump errPump = new OutputPump(
+            label + " stderr", process.getErrorStream(), errSink, OutputPump.TAIL_LINES)
             .start("clustr-err-" + label);
 
         return new LaunchedProcess(process, outPump, errPump, null);

@@ -8,14 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
- * A thread-safe sink of forwarded lines that tests can wait on.
+ * A thread-safe sink of forwarded lines that tests can wait on. {@link #lines()} are the lines without the
+ * {@code HH:mm:ss.SSS } timestamp forwarding starts them with; {@link #rawLines()} as written.
  */
 final class LineCapture extends OutputStream
 {
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    static final Pattern TIMESTAMP = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d ");
+
     private final List<String> lines = new ArrayList<>();
+    private final List<String> rawLines = new ArrayList<>();
     private final PrintStream printStream = new PrintStream(this, true, StandardCharsets.UTF_8);
 
     PrintStream printStream()
@@ -28,7 +33,9 @@ final class LineCapture extends OutputStream
     {
         if ('\n' == b)
         {
-            lines.add(partial.toString(StandardCharsets.UTF_8));
+            final String line = partial.toString(StandardCharsets.UTF_8);
+            rawLines.add(line);
+            lines.add(TIMESTAMP.matcher(line).replaceFirst(""));
             partial.reset();
             notifyAll();
         }
@@ -50,6 +57,11 @@ final class LineCapture extends OutputStream
     synchronized List<String> lines()
     {
         return new ArrayList<>(lines);
+    }
+
+    synchronized List<String> rawLines()
+    {
+        return new ArrayList<>(rawLines);
     }
 
     synchronized int size()

@@ -60,7 +60,7 @@ class NoOrphansSystemTest
                 pids.add(Long.parseLong(parts[1]));
                 pids.add(Long.parseLong(parts[2]));
             }
-            else if (line.startsWith("[TestChild#") && line.endsWith("] ready"))
+            else if (line.contains("[TestChild#") && line.endsWith("] ready"))
             {
                 jvmChildReady = true;
             }
