@@ -24,7 +24,7 @@ build_examples() {
     else
         echo "sources changed since the last build: rebuilding clustr..." >&2
     fi
-    local log="${TMPDIR:-/tmp}/clustr-build-${USER:-$(id -u)}.log"
+    local log="${TMPDIR:-/tmp}/clustr-build-$(id -un).log"
     local started=$SECONDS
     local next="clustr-examples/target/.build-stamp.next"
     mkdir -p clustr-examples/target
