@@ -128,7 +128,9 @@ class GiveUpSystemTest
             final int gaveUp = indexOf(output, "GAVE UP ");
             final int waitFailed = indexOf(output, "WAIT FAILED io.clustr.SpawnGaveUpException: the wait for 2 " +
                 "'ready' confirmations");
-            final int exiting = indexOf(output, "clustr: node 0 (master) is exiting with code 3: spec CrashingWorker");
+            // a System.Logger line: java.util.logging's default format puts the level before the message
+            final int exiting =
+                indexOf(output, "WARNING: clustr: node 0 (master) is exiting with code 3: spec CrashingWorker");
             assertTrue(gaveUp >= 0 && waitFailed > gaveUp && exiting > waitFailed,
                 "told, then the wait fails, then the master exits: " + output);
             assertTrue(output.get(exiting).contains("respawn policy escalates: crash loop: 2 deaths") &&
