@@ -313,6 +313,15 @@ final class ClusterFile
                         throw error(path, entry, "'" + entry.value + "' is not a CPU list (" + ex.getMessage() +
                             "): e.g. 1, 2,3 or 0-3");
                     }
+                    final CpuSet allowed = CpuSet.allowed();
+                    for (final int cpu : cpus.toArray())
+                    {
+                        if (!allowed.contains(cpu))
+                        {
+                            throw error(path, entry, "cpu " + cpu + " is not one this process may use: its CPUs " +
+                                "are " + allowed.toList());
+                        }
+                    }
                     options.add(SpawnOption.cpus(cpus.toArray()));
                 }
                 case "args" -> options.add(SpawnOption.args(words(path, entry).toArray(new String[0])));
