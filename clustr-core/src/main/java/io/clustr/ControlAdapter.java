@@ -25,8 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes control frames (join, join ack, leave, kill, exit, listening, operator requests and replies). A frame that does not decode, or whose
- * fields run past its end, is counted as malformed and skipped before anything acts on it.
+ * Decodes control frames (join, join ack, leave, kill, exit, listening, operator requests and replies). A frame that
+ * does not decode, or whose fields run past its end, is counted as malformed and skipped before anything acts on it.
  */
 final class ControlAdapter implements FragmentHandler, AutoCloseable
 {

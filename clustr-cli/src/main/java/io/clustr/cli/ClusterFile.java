@@ -148,7 +148,8 @@ final class ClusterFile
             final Matcher worker = WORKER_KEY.matcher(entry.key);
             if (worker.matches())
             {
-                workerEntries.computeIfAbsent(worker.group(1), (k) -> new LinkedHashMap<>()).put(worker.group(2), entry);
+                workerEntries.computeIfAbsent(worker.group(1), (k) -> new LinkedHashMap<>())
+                    .put(worker.group(2), entry);
                 continue;
             }
             switch (entry.key)
@@ -217,6 +218,7 @@ final class ClusterFile
             Collections.unmodifiableList(workers));
     }
 
+    @SuppressWarnings("MethodLength")
     private static WorkerSpec workerSpec(final Path path, final String key, final Map<String, Entry> entries)
     {
         final Entry first = entries.values().iterator().next();

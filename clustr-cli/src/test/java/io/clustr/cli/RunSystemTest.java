@@ -135,7 +135,8 @@ class RunSystemTest
             assertTrue(ready >= 0 && exited > ready, "replacement " + replacements.get(i) + " ready before " +
                 oldEcho.get(i) + " exited: " + lines);
         }
-        assertTrue(index("reload echo: started, asked by operator \\(clustr reload, pid \\d+\\)") >= 0, lines::toString);
+        assertTrue(index("reload echo: started, asked by operator \\(clustr reload, pid \\d+\\)") >= 0,
+            lines::toString);
         assertTrue(lines.stream().noneMatch((l) -> l.contains("respawning")), lines::toString);
 
         // no failed call, before, during or after the reload
@@ -145,7 +146,8 @@ class RunSystemTest
         assertTrue(after > before, "calls went on through the reload");
 
         // scale down and up again, from the command line
-        assertEquals(0, command(new StringWriter(), "scale", "echo", "1", "--dir", driverDir.toString()), lines::toString);
+        assertEquals(0, command(new StringWriter(), "scale", "echo", "1", "--dir", driverDir.toString()),
+            lines::toString);
         final StringWriter up = new StringWriter();
         assertEquals(0, command(up, "scale", "echo", "2", "--dir", driverDir.toString()), up + " / " + lines);
         assertTrue(up.toString().contains("scale echo 2: done, new workers ["), up::toString);
