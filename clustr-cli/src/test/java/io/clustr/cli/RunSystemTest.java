@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code clustr run FILE} as its own JVM, as an operator starts it: its workers come up, SIGTERM stops every one
  * and removes the master's directory; {@code clustr reload} and {@code clustr scale} from the command line reach its
  * master through the driver, under a request/reply load that sees no failed call while every worker is replaced, each
- * replacement confirmed ready before the worker it replaces was asked to exit.
+ * replacement confirmed ready before the worker it replaces was asked to exit; {@code clustr startup} prints a unit
+ * {@code systemd-analyze verify} accepts.
  */
 @InterruptAfter(240)
 class RunSystemTest
@@ -164,6 +165,41 @@ class RunSystemTest
         run.destroy();
         assertTrue(run.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "clustr run exits on SIGTERM");
         assertFalse(Files.exists(driverDir.getParent()), "master directory removed");
+    }
+
+    @Test
+    void startupPrintsAUnitThatSystemdAccepts() throws Exception
+    {
+        final Path systemdAnalyze = Path.of("/usr/bin/systemd-analyze");
+        final Path file = write("web.properties",
+            "kill.grace = 10s",
+            "worker.web.main = " + TestWorker.class.getName(),
+            "worker.web.args = web ready");
+        final Path launcher = Path.of("..", "bin", "clustr").toAbsolutePath().normalize();
+        final StringWriter out = new StringWriter();
+        assertEquals(0, command(out, "startup", file.toString(), "--clustr", launcher.toString(), "--user", "root"),
+            out::toString);
+        final String unit = out.toString();
+        assertTrue(unit.contains("\nExecStart=" + launcher + " run " + file.toAbsolutePath() + "\n"), unit);
+        assertTrue(unit.contains("\nTimeoutStopSec=25\n"), unit);
+
+        final StringWriter bad = new StringWriter();
+        assertEquals(1, command(bad, "startup", write("bad.properties", "worker.web.count = 2").toString(),
+            "--clustr", launcher.toString()), bad::toString);
+        assertTrue(bad.toString().contains("bad.properties:1: worker.web has neither main nor command"),
+            bad::toString);
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(systemdAnalyze),
+            "systemd-analyze is not installed: the unit is not verified");
+        final Path service = temp.resolve("clustr-web.service");
+        Files.writeString(service, unit, StandardCharsets.UTF_8);
+        final Process verify = new ProcessBuilder(systemdAnalyze.toString(), "verify", service.toString())
+            .redirectErrorStream(true)
+            .start();
+        assertTrue(verify.waitFor(30, TimeUnit.SECONDS), "systemd-analyze verify finished");
+        final String report = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, verify.exitValue(), report);
+        assertTrue(report.isBlank(), "systemd-analyze verify has no complaint: " + report);
     }
 
     private Path write(final String name, final String... content) throws IOException
