@@ -11,6 +11,9 @@ import io.clustr.codecs.JoinDecoder;
 import io.clustr.codecs.KillDecoder;
 import io.clustr.codecs.LeaveDecoder;
 import io.clustr.codecs.ListeningDecoder;
+import io.clustr.codecs.OperatorAction;
+import io.clustr.codecs.OperatorReplyDecoder;
+import io.clustr.codecs.OperatorRequestDecoder;
 import io.clustr.codecs.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -22,8 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes control frames (join, join ack, leave, kill, exit, listening). A frame that does not decode, or whose
- * fields run past its end, is counted as malformed and skipped before anything acts on it.
+ * Decodes control frames (join, join ack, leave, kill, exit, listening, operator requests and replies). A frame that
+ * does not decode, or whose fields run past its end, is counted as malformed and skipped before anything acts on it.
  */
 final class ControlAdapter implements FragmentHandler, AutoCloseable
 {
@@ -38,6 +41,7 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
     private final KillDecoder killDecoder = new KillDecoder();
     private final ExitDecoder exitDecoder = new ExitDecoder();
     private final ListeningDecoder listeningDecoder = new ListeningDecoder();
+    private final OperatorRequestDecoder operatorRequestDecoder = new OperatorRequestDecoder();
     private final AtomicCounter malformedFrames;
     private ControlListener listener;
 
@@ -194,6 +198,38 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
                         return;
                     }
                     break;
+                }
+
+                case OperatorRequestDecoder.TEMPLATE_ID:
+                {
+                    if (!fits(bodyOffset, blockLength, OperatorRequestDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    final OperatorRequestDecoder d =
+                        operatorRequestDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                    final long requestId = d.requestId();
+                    final long requesterPid = d.requesterPid();
+                    final OperatorAction action = d.action();
+                    final int count = d.count();
+                    final String group = d.group();
+                    if (d.limit() <= end && (OperatorAction.RELOAD == action || OperatorAction.SCALE == action))
+                    {
+                        listener.onOperatorRequest(requestId, requesterPid, OperatorAction.RELOAD == action, count,
+                            group);
+                        return;
+                    }
+                    break;
+                }
+
+                case OperatorReplyDecoder.TEMPLATE_ID:
+                {
+                    // for the operator command that asked; nodes only check it is whole
+                    if (!fits(bodyOffset, blockLength, OperatorReplyDecoder.BLOCK_LENGTH, end))
+                    {
+                        break;
+                    }
+                    return;
                 }
 
                 default:

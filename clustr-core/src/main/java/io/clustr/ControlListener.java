@@ -34,4 +34,18 @@ interface ControlListener
      * @param address  the bound address and port.
      */
     void onListening(long workerId, InetSocketAddress address);
+
+    /**
+     * An operator asks for a group operation (only the master acts on it).
+     *
+     * @param requestId    the requester's id for it.
+     * @param requesterPid the operator command's pid.
+     * @param reload       true for a rolling restart, false for a scaling to {@code count}.
+     * @param count        the group's new size when scaling.
+     * @param group        the group.
+     */
+    default void onOperatorRequest(
+        final long requestId, final long requesterPid, final boolean reload, final int count, final String group)
+    {
+    }
 }

@@ -9,6 +9,8 @@ import io.clustr.codecs.KillEncoder;
 import io.clustr.codecs.LeaveEncoder;
 import io.clustr.codecs.ListeningEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
+import io.clustr.codecs.OperatorReplyEncoder;
+import io.clustr.codecs.OperatorStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -40,6 +42,7 @@ final class ControlPublisher implements AutoCloseable
     private final KillEncoder killEncoder = new KillEncoder();
     private final ExitEncoder exitEncoder = new ExitEncoder();
     private final ListeningEncoder listeningEncoder = new ListeningEncoder();
+    private final OperatorReplyEncoder operatorReplyEncoder = new OperatorReplyEncoder();
     private long droppedFrames;
 
     ControlPublisher(final Publication publication)
@@ -191,6 +194,18 @@ final class ControlPublisher implements AutoCloseable
             .putAddress(ip, 0, ip.length);
 
         send(MessageHeaderEncoder.ENCODED_LENGTH + listeningEncoder.encodedLength());
+    }
+
+    void operatorReply(
+        final long requestId, final long requesterPid, final OperatorStatus status, final String message)
+    {
+        operatorReplyEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .requestId(requestId)
+            .requesterPid(requesterPid)
+            .status(status)
+            .message(truncate(message));
+
+        send(MessageHeaderEncoder.ENCODED_LENGTH + operatorReplyEncoder.encodedLength());
     }
 
     private static String truncate(final String reason)

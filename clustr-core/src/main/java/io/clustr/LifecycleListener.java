@@ -69,4 +69,29 @@ public interface LifecycleListener
     default void onRespawnGaveUp(final WorkerHandle lastWorker, final String reason)
     {
     }
+
+    /**
+     * A group operation of the master has begun: a rolling restart or a scaling, asked through
+     * {@link Master#reload(String)} or {@link Master#scale(String, int)}, or by an operator ({@code clustr reload},
+     * {@code clustr scale}). Only a master reports these.
+     *
+     * @param operation   e.g. {@code "reload web"} or {@code "scale web 4"}.
+     * @param requestedBy who asked: {@code "api"}, or e.g. {@code "operator (clustr reload, pid 4242)"}.
+     */
+    default void onOperationStarted(final String operation, final String requestedBy)
+    {
+    }
+
+    /**
+     * A group operation of the master has ended.
+     *
+     * @param operation   as in {@link #onOperationStarted(String, String)}.
+     * @param requestedBy who asked.
+     * @param succeeded   true if it did all it was asked.
+     * @param outcome     what happened, e.g. {@code "reload web: done, new workers [7, 8]"} or why it failed.
+     */
+    default void onOperationDone(
+        final String operation, final String requestedBy, final boolean succeeded, final String outcome)
+    {
+    }
 }

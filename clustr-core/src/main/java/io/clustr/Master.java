@@ -41,12 +41,14 @@ public final class Master extends Node
     private final MediaDriver driver;
     private final Path ownDirectory;
     private final AtomicBoolean isDriverClosed = new AtomicBoolean();
+    private final GroupOperations groupOperations;
 
     private Master(final Context ctx, final MediaDriver driver, final Path ownDirectory, final Aeron aeron)
     {
         super(ctx, aeron, 0, "", -1);
         this.driver = driver;
         this.ownDirectory = ownDirectory;
+        this.groupOperations = new GroupOperations(this, spawnBridge(), ctx.killGraceNs());
     }
 
     /**
@@ -285,6 +287,77 @@ public final class Master extends Node
     }
 
     /**
+     * Say when a worker of a group counts as ready, for {@link #reload(String)}, {@link #scale(String, int)} and the
+     * operator's {@code clustr reload} and {@code clustr scale}. Set it before spawning the group's workers when
+     * ready is a confirmation, so that none is missed. Default: {@link Readiness#online()}.
+     *
+     * @param group     the group's name.
+     * @param readiness e.g. {@code Readiness.confirmation("ready").timeout(Duration.ofSeconds(20))}.
+     * @return this master.
+     */
+    public Master readiness(final String group, final Readiness readiness)
+    {
+        groupOperations.readiness(group, readiness);
+        return this;
+    }
+
+    /**
+     * A future that completes when a worker this master spawned is ready, or fails if it exits first or is not ready
+     * within the readiness timeout (counted from this call). For a confirmation, call it before the worker can have
+     * confirmed (right after spawning, or set the group's {@link #readiness(String, Readiness)} first).
+     *
+     * @param worker    a worker this master spawned.
+     * @param readiness what ready means.
+     * @return completes with the worker, on the master's duty-cycle thread.
+     */
+    public CompletableFuture<WorkerHandle> whenReady(final WorkerHandle worker, final Readiness readiness)
+    {
+        return groupOperations.whenReady(worker, readiness);
+    }
+
+    /**
+     * Rolling restart of a group of the workers this master spawned, so that the group is never short: for each of
+     * its workers in turn, oldest first, spawn a replacement from the same spec, wait until it is ready (the group's
+     * {@link #readiness(String, Readiness)}), then ask the old one to exit with 0 (its kill hooks run; it is killed
+     * after the kill grace) and wait for its exit. The old workers are never respawned, whatever their policy.
+     * <p>
+     * A replacement that is not ready in time, or exits first, is a failed start: it is stopped, the worker it was
+     * to replace keeps running, and the future fails saying so (workers replaced before it stay replaced).
+     * Operations of this master run one at a time, in the order asked, on a thread of their own; each is reported to
+     * the lifecycle listeners ({@link LifecycleListener#onOperationStarted(String, String)}).
+     *
+     * @param group the group's name.
+     * @return completes with the replacements, in order; fails with a {@link ClustrException}.
+     * @throws ClustrException if the master is closed.
+     */
+    public CompletableFuture<List<WorkerHandle>> reload(final String group)
+    {
+        return groupOperations.reload(group, "api");
+    }
+
+    /**
+     * Grow or shrink a group of the workers this master spawned to {@code count}: new workers from the spec its
+     * workers were spawned from, waited for until ready (a worker not ready in time is stopped and the future
+     * fails), or the newest workers asked to exit with 0 and not respawned. Runs in turn with the other operations
+     * and is reported as {@link #reload(String)} is.
+     *
+     * @param group the group's name.
+     * @param count how many workers the group should have, 0 or more.
+     * @return completes with the workers added (none when shrinking).
+     * @throws IllegalArgumentException if count is negative.
+     * @throws ClustrException          if the master is closed.
+     */
+    public CompletableFuture<List<WorkerHandle>> scale(final String group, final int count)
+    {
+        return groupOperations.scale(group, count, "api");
+    }
+
+    GroupOperations groupOperations()
+    {
+        return groupOperations;
+    }
+
+    /**
      * @return true if this master runs the media driver itself.
      */
     public boolean hasEmbeddedDriver()
@@ -298,6 +371,7 @@ public final class Master extends Node
         confirmations().onClosed("the master has closed");
         if (isDriverClosed.compareAndSet(false, true))
         {
+            groupOperations.close();
             CloseHelper.quietClose(driver);
             if (null != ownDirectory)
             {

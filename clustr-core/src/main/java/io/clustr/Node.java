@@ -58,6 +58,12 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      */
     public static final String TERM_LENGTH_ENV = "CLUSTR_TERM_LENGTH";
 
+    /**
+     * Environment variable with a worker's group, used when the worker's code gives none ({@code Options.group}):
+     * {@code clustr run} sets it from a spec's {@code group} key.
+     */
+    public static final String GROUP_ENV = "CLUSTR_GROUP";
+
     private final Context<?> ctx;
     private final long id;
     private final String group;
@@ -808,6 +814,11 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     final void close(final int exitCode)
     {
         termination.close(exitCode);
+    }
+
+    final SpawnBridge spawnBridge()
+    {
+        return spawnBridge;
     }
 
     /**

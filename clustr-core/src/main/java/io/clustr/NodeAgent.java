@@ -2,6 +2,7 @@ package io.clustr;
 
 import io.aeron.Aeron;
 import io.aeron.Subscription;
+import io.clustr.codecs.OperatorStatus;
 import io.clustr.spawn.ChildProcess;
 import io.clustr.spawn.ChildState;
 import io.clustr.spawn.ExitStatus;
@@ -701,5 +702,50 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     public void onListening(final long workerId, final InetSocketAddress address)
     {
         spawnBridge.onChildListening(workerId, address);
+    }
+
+    /**
+     * An operator command asks the master for a group operation: STARTED at once, then the outcome, as replies on
+     * the control stream the command reads.
+     */
+    @Override
+    public void onOperatorRequest(
+        final long requestId, final long requesterPid, final boolean reload, final int count, final String group)
+    {
+        if (!(node instanceof Master))
+        {
+            return;
+        }
+
+        final GroupOperations operations = ((Master)node).groupOperations();
+        final String requestedBy = "operator (clustr " + (reload ? "reload" : "scale") + ", pid " + requesterPid + ")";
+        final CompletableFuture<List<WorkerHandle>> result;
+        try
+        {
+            result = reload ? operations.reload(group, requestedBy) : operations.scale(group, count, requestedBy);
+        }
+        catch (final RuntimeException ex)
+        {
+            controlPublisher.operatorReply(requestId, requesterPid, OperatorStatus.FAILED, ex.getMessage());
+            return;
+        }
+
+        controlPublisher.operatorReply(requestId, requesterPid, OperatorStatus.STARTED,
+            (reload ? "reload " : "scale ") + group + (reload ? "" : " " + count) + ": started");
+        result.whenComplete((workers, ex) -> submit(() ->
+        {
+            if (null == ex)
+            {
+                final List<Long> ids = new ArrayList<>();
+                workers.forEach((worker) -> ids.add(worker.id()));
+                controlPublisher.operatorReply(requestId, requesterPid, OperatorStatus.SUCCEEDED,
+                    (reload ? "reload " + group + ": every worker replaced, new workers " :
+                    "scale " + group + " " + count + ": done, new workers ") + ids);
+            }
+            else
+            {
+                controlPublisher.operatorReply(requestId, requesterPid, OperatorStatus.FAILED, ex.getMessage());
+            }
+        }));
     }
 }

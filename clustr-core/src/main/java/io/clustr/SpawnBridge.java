@@ -186,6 +186,42 @@ final class SpawnBridge
     }
 
     /**
+     * Stop a child for good (any thread; done on the agent): a JVM child is asked to exit with 0 as by a kill (its
+     * kill hooks run; SIGKILL after the kill grace), a command gets SIGTERM; either way its spec is not respawned,
+     * whatever its policy. For a rolling restart's old worker and a group scaled down.
+     */
+    void retire(final long childId)
+    {
+        agentCommands.accept(() ->
+        {
+            final Supervisor supervisor = this.supervisor;
+            final ChildProcess child = null == supervisor ? null : supervisor.child(childId);
+            if (null == child || child.id() != childId || child.state() == ChildState.EXITED)
+            {
+                return;
+            }
+
+            final Duration grace = Duration.ofNanos(ctx.killGraceNs());
+            if (child.spec().isCommand())
+            {
+                supervisor.terminate(childId, grace);
+                return;
+            }
+
+            final boolean isOnline = child.state() == ChildState.ONLINE;
+            SupervisorControl.retire(supervisor, childId, 0, grace);
+            if (isOnline)
+            {
+                controlPublisher.kill(childId, node.id(), 0);
+            }
+            else
+            {
+                killsAwaitingOnline.put(childId, 0);
+            }
+        });
+    }
+
+    /**
      * A child of this node has joined the cluster (agent).
      */
     void onChildJoined(final long childId)
@@ -281,6 +317,14 @@ final class SpawnBridge
     {
         final ChildProcess child = child(childId);
         return null == child ? Confirmations.NO_SLOT : child.slotId();
+    }
+
+    /**
+     * Tell the lifecycle listeners of a group operation (any thread; delivered on the agent).
+     */
+    void notifyOperation(final Consumer<LifecycleListener> event)
+    {
+        agentCommands.accept(() -> notifyListeners(event));
     }
 
     private void notifyListeners(final Consumer<LifecycleListener> event)

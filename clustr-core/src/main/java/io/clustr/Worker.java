@@ -167,10 +167,14 @@ public final class Worker extends Node
         void concludeNode()
         {
             final Map<String, String> env = environment();
+            if (null == group && null != env.get(GROUP_ENV) && !env.get(GROUP_ENV).isBlank())
+            {
+                group = env.get(GROUP_ENV);
+            }
             if (null == group)
             {
-                throw new ConfigurationException(
-                    "a worker needs a group: create it with Worker.create(Options.group(\"web\"))");
+                throw new ConfigurationException("a worker needs a group: create it with " +
+                    "Worker.create(Options.group(\"web\")), or set the environment variable " + GROUP_ENV);
             }
             try
             {

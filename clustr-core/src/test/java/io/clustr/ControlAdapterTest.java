@@ -5,6 +5,10 @@ import io.aeron.protocol.DataHeaderFlyweight;
 import io.clustr.codecs.JoinAckEncoder;
 import io.clustr.codecs.ListeningEncoder;
 import io.clustr.codecs.MessageHeaderEncoder;
+import io.clustr.codecs.OperatorAction;
+import io.clustr.codecs.OperatorReplyEncoder;
+import io.clustr.codecs.OperatorRequestEncoder;
+import io.clustr.codecs.OperatorStatus;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -43,6 +47,30 @@ class ControlAdapterTest
         assertEquals(1, recorder.acks.size());
         assertEquals(3, recorder.acks.get(0).size());
         assertEquals(0, malformed.get());
+    }
+
+    @Test
+    void shouldDecodeOperatorRequestsAndSkipRepliesAndCountBadOnesAsMalformed()
+    {
+        adapter.listener(recorder);
+        final OperatorRequestEncoder request = new OperatorRequestEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .requestId(5).requesterPid(4242).action(OperatorAction.SCALE).count(3).group("web");
+        final int requestLength = MessageHeaderEncoder.ENCODED_LENGTH + request.encodedLength();
+        adapter.onFragment(buffer, 0, requestLength, null);
+        assertEquals(List.of("5 4242 scale 3 web"), recorder.operatorRequests);
+        assertEquals(0, malformed.get());
+
+        adapter.onFragment(buffer, 0, requestLength - 1, null);
+        assertEquals(1, recorder.operatorRequests.size(), "a truncated group is not acted on");
+        assertEquals(1, malformed.get());
+
+        final OperatorReplyEncoder reply = new OperatorReplyEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .requestId(5).requesterPid(4242).status(OperatorStatus.STARTED).message("scale web 3: started");
+        adapter.onFragment(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + reply.encodedLength(), null);
+        assertEquals(1, recorder.operatorRequests.size());
+        assertEquals(1, malformed.get(), "a reply is a valid frame that nodes skip");
     }
 
     @Test
@@ -140,6 +168,7 @@ class ControlAdapterTest
         final List<Long> asked = new ArrayList<>();
         final List<List<MemberInfo>> acks = new ArrayList<>();
         final List<String> listening = new ArrayList<>();
+        final List<String> operatorRequests = new ArrayList<>();
         long wantedId = -1;
 
         @Override
@@ -186,6 +215,14 @@ class ControlAdapterTest
         public void onListening(final long workerId, final InetSocketAddress address)
         {
             listening.add(workerId + " " + address);
+        }
+
+        @Override
+        public void onOperatorRequest(
+            final long requestId, final long requesterPid, final boolean reload, final int count, final String group)
+        {
+            operatorRequests.add(requestId + " " + requesterPid + " " + (reload ? "reload" : "scale") + " " + count +
+                " " + group);
         }
     }
 }

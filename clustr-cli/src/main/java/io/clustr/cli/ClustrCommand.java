@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code clustr} command: {@code clustr ls}, {@code clustr stat}, {@code clustr kill}, {@code clustr clean},
- * {@code clustr logs} and the others listed by {@code clustr help}. Run it as
+ * {@code clustr logs}, {@code clustr run}, {@code clustr reload}, {@code clustr scale}, {@code clustr startup} and
+ * the others listed by {@code clustr help}. Run it as
  * {@code bin/clustr} from the repository root, which builds it if needed and gives the JVM the flags it needs.
  */
 @Command(
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = "Lists, inspects and steers the clustr clusters of this host.",
     subcommands = {
         LsCommand.class, StatCommand.class, KillCommand.class, CleanCommand.class, MonitCommand.class,
-        WebCommand.class, LogsCommand.class, CommandLine.HelpCommand.class
+        WebCommand.class, LogsCommand.class, RunCommand.class, ReloadCommand.class, ScaleCommand.class,
+        StartupCommand.class, CommandLine.HelpCommand.class
     })
 public final class ClustrCommand implements Runnable
 {

@@ -332,6 +332,22 @@ public final class Supervisor implements AutoCloseable
         conductor.expectExit(id, code, withCode, graceNs);
     }
 
+    private void retire(final long id, final int code, final Duration grace)
+    {
+        final long graceNs = graceNs(grace);
+        if (conductor.isTerminated())
+        {
+            return;
+        }
+
+        final Child child = find(id);
+        if (null != child && child.isAlive())
+        {
+            child.markStopping();
+        }
+        conductor.retire(id, code, graceNs);
+    }
+
     private Child find(final long id)
     {
         for (final Child child : conductor.snapshot())
@@ -444,6 +460,15 @@ public final class Supervisor implements AutoCloseable
             final Supervisor supervisor, final long id, final int code, final boolean withCode, final Duration grace)
         {
             supervisor.expectExit(id, code, withCode, grace);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void retire(final Supervisor supervisor, final long id, final int code, final Duration grace)
+        {
+            supervisor.retire(id, code, grace);
         }
     }
 

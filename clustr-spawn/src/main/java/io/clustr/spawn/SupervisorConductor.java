@@ -181,6 +181,34 @@ final class SupervisorConductor
     }
 
     /**
+     * The child was asked to exit with {@code code} and its slot is done: as {@link #expectExit(long, int, boolean,
+     * long)}, and its exit is never respawned (a rolling restart's old worker, or one scaled away).
+     *
+     * @param id      the child's id.
+     * @param code    the code it was asked to exit with.
+     * @param graceNs how long it has to exit by itself.
+     */
+    void retire(final long id, final int code, final long graceNs)
+    {
+        offer(() ->
+        {
+            final Slot slot = slotOf(id);
+            if (null != slot)
+            {
+                slot.stopped = true;
+                if (slot.isRespawnPending())
+                {
+                    removeSlot(slot);
+                }
+                else
+                {
+                    onExpectExit(id, code, true, graceNs);
+                }
+            }
+        });
+    }
+
+    /**
      * Respawn nothing more and stop every child (those with a kill deadline keep it).
      */
     void close()

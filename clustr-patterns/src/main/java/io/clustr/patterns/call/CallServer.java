@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The worker's side of calls (luafan's {@code worker.new(funcmap, slavecount, max_job_count)}): serves named
@@ -60,12 +61,14 @@ public final class CallServer implements AutoCloseable
     private final UnsafeBuffer wakeFrame = new UnsafeBuffer(new byte[]{ CallFrames.WAKE });
     private final UnsafeBuffer withdrawFrame = new UnsafeBuffer(new byte[]{ CallFrames.WITHDRAW });
     private final AtomicInteger lostReplies = new AtomicInteger();
+    private final AtomicLong received = new AtomicLong();
     private int maxInFlight = 1;
     private int maxQueued = 65_536;
     private ExecutorService executor;
     private boolean isExecutorOwned;
     private boolean isStarted;
     private volatile boolean isClosed;
+    private volatile boolean isWithdrawn;
     private volatile Thread dutyCycleThread;
     private boolean isDraining;
     private int running;
@@ -247,6 +250,32 @@ public final class CallServer implements AutoCloseable
     }
 
     /**
+     * Withdraw the server but keep serving: callers send it nothing new, and what they sent before they heard of it
+     * is still run and answered. For a graceful stop (a kill hook in a rolling restart): withdraw, wait until no
+     * request has arrived for a while and none is running, then {@link #close()}. Idempotent.
+     */
+    public void withdraw()
+    {
+        if (isWithdrawn || isClosed)
+        {
+            return;
+        }
+        isWithdrawn = true;
+        if (isStarted && !node.isClosed())
+        {
+            node.services().publish(Channel.PUBLIC, withdrawFrame, 0, 1);
+        }
+    }
+
+    /**
+     * @return requests received since start, for a graceful stop to see when they have stopped coming.
+     */
+    public long received()
+    {
+        return received.get();
+    }
+
+    /**
      * Stop serving: withdraw the server (callers send it nothing new), refuse the requests still waiting here, and
      * stop the executor it owns (running functions are interrupted). Idempotent.
      */
@@ -305,7 +334,7 @@ public final class CallServer implements AutoCloseable
         }
         else if (CallFrames.QUERY == type)
         {
-            if (!isClosed)
+            if (!isClosed && !isWithdrawn)
             {
                 try
                 {
@@ -329,6 +358,7 @@ public final class CallServer implements AutoCloseable
     {
         final long correlationId = buffer.getLong(offset + CallFrames.CORRELATION_OFFSET);
         final int index = buffer.getInt(offset + CallFrames.FUNCTION_OFFSET);
+        received.incrementAndGet();
         if (isClosed)
         {
             replyRejected(callerId, correlationId, "the server has closed");

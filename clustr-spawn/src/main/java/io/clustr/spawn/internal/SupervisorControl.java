@@ -63,6 +63,21 @@ public final class SupervisorControl
     }
 
     /**
+     * As {@link #expectExit(Supervisor, long, int, Duration)}, and the child's slot is done: its exit is never
+     * respawned, whatever its policy (the old worker of a rolling restart, or one scaled away).
+     *
+     * @param supervisor the child's supervisor.
+     * @param id         the child's id.
+     * @param code       the exit code the child was asked to use.
+     * @param grace      how long it has to exit by itself.
+     * @throws IllegalArgumentException if grace is null or negative.
+     */
+    public static void retire(final Supervisor supervisor, final long id, final int code, final Duration grace)
+    {
+        access(supervisor).retire(supervisor, id, code, grace);
+    }
+
+    /**
      * Install the bridge to the supervisor's package-private side. Called once, by {@link Supervisor}'s class
      * initialisation; any other caller, or a second call, is refused.
      *
@@ -113,5 +128,15 @@ public final class SupervisorControl
          * @param grace      how long it has to exit by itself.
          */
         void expectExit(Supervisor supervisor, long id, int code, boolean withCode, Duration grace);
+
+        /**
+         * See {@link SupervisorControl#retire(Supervisor, long, int, Duration)}.
+         *
+         * @param supervisor the child's supervisor.
+         * @param id         the child's id.
+         * @param code       the exit code asked for.
+         * @param grace      how long it has to exit by itself.
+         */
+        void retire(Supervisor supervisor, long id, int code, Duration grace);
     }
 }
