@@ -210,13 +210,13 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
                         operatorRequestDecoder.wrap(buffer, bodyOffset, blockLength, version);
                     final long requestId = d.requestId();
                     final long requesterPid = d.requesterPid();
-                    final OperatorAction action = d.action();
+                    final short action = d.actionRaw();   // raw: an unknown value is malformed, never a throw
                     final int count = d.count();
                     final String group = d.group();
-                    if (d.limit() <= end && (OperatorAction.RELOAD == action || OperatorAction.SCALE == action))
+                    final boolean reload = action == OperatorAction.RELOAD.value();
+                    if (d.limit() <= end && (reload || action == OperatorAction.SCALE.value()))
                     {
-                        listener.onOperatorRequest(requestId, requesterPid, OperatorAction.RELOAD == action, count,
-                            group);
+                        listener.onOperatorRequest(requestId, requesterPid, reload, count, group);
                         return;
                     }
                     break;
@@ -229,6 +229,7 @@ final class ControlAdapter implements FragmentHandler, AutoCloseable
                     {
                         break;
                     }
+                    listener.onOperatorReply();
                     return;
                 }
 

@@ -48,4 +48,11 @@ interface ControlListener
         final long requestId, final long requesterPid, final boolean reload, final int count, final String group)
     {
     }
+
+    /**
+     * A whole reply to an operator command went by on the control stream: it is for that command, so nodes ignore it.
+     */
+    default void onOperatorReply()
+    {
+    }
 }

@@ -610,6 +610,19 @@ class DecoderFuzzTest
         }
 
         @Override
+        public void onOperatorRequest(
+            final long requestId, final long requesterPid, final boolean reload, final int count, final String group)
+        {
+            delivered++;
+        }
+
+        @Override
+        public void onOperatorReply()
+        {
+            delivered++;
+        }
+
+        @Override
         public void onExit(
             final long workerId,
             final long parentId,
