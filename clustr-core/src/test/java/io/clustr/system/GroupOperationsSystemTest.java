@@ -98,6 +98,9 @@ class GroupOperationsSystemTest
         final List<WorkerHandle> replacements = cluster.master.reload("web").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
         assertEquals(3, replacements.size());
+        // exit events run on the master's duty cycle, after the future may have completed
+        Tests.await(() -> old.stream().allMatch((worker) -> exits.containsKey(worker.id())), TIMEOUT,
+            () -> "the old workers' exit events: " + events);
         for (int i = 0; i < old.size(); i++)
         {
             final long oldId = old.get(i).id();
@@ -114,7 +117,9 @@ class GroupOperationsSystemTest
             }
         }
         assertTrue(events.contains("started reload web by api"), events.toString());
-        assertTrue(events.stream().anyMatch((e) -> e.startsWith("done reload web: done")), events.toString());
+        // lifecycle events run on the master's duty cycle, after the future may have completed
+        Tests.await(() -> events.stream().anyMatch((e) -> e.startsWith("done reload web: done")), TIMEOUT,
+            () -> "the done event: " + events);
         // never respawned, though their policy is always
         assertTrue(events.stream().noneMatch((e) -> e.endsWith("respawning")), events.toString());
         Tests.await(() -> 4 == cluster.master.workers().size(), TIMEOUT,
@@ -141,7 +146,8 @@ class GroupOperationsSystemTest
         }
         Tests.await(() -> 2 == cluster.master.workers().size(), TIMEOUT,
             () -> "only the two old workers: " + cluster.master.workers());
-        assertTrue(events.stream().anyMatch((e) -> e.startsWith("failed reload web failed")), events.toString());
+        Tests.await(() -> events.stream().anyMatch((e) -> e.startsWith("failed reload web failed")), TIMEOUT,
+            () -> "the failed event: " + events);
     }
 
     @Test
@@ -161,6 +167,8 @@ class GroupOperationsSystemTest
         assertTrue(none.isEmpty());
         for (final WorkerHandle worker : added)
         {
+            // the exit event runs on the master's duty cycle, after the future may have completed
+            Tests.await(() -> exits.containsKey(worker.id()), TIMEOUT, () -> "exit of " + worker.id() + ": " + events);
             assertEquals(0, exits.get(worker.id()).code(), events.toString());
         }
         final List<Long> ids = new ArrayList<>();
