@@ -166,7 +166,9 @@ final class GroupOperations
             }
             catch (final Throwable ex)
             {
-                final Throwable cause = ex instanceof ExecutionException && null != ex.getCause() ? ex.getCause() : ex;
+                final Throwable cause = ex instanceof InterruptedException ?
+                    new ClustrException("the master has closed", ex) :
+                    ex instanceof ExecutionException && null != ex.getCause() ? ex.getCause() : ex;
                 final String outcome = operation + " failed: " + cause.getMessage();
                 bridge.notifyOperation((listener) -> listener.onOperationDone(operation, requestedBy, false, outcome));
                 result.completeExceptionally(cause instanceof ClustrException ? cause :

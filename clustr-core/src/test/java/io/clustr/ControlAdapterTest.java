@@ -70,7 +70,15 @@ class ControlAdapterTest
             .requestId(5).requesterPid(4242).status(OperatorStatus.STARTED).message("scale web 3: started");
         adapter.onFragment(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + reply.encodedLength(), null);
         assertEquals(1, recorder.operatorRequests.size());
-        assertEquals(1, malformed.get(), "a reply is a valid frame that nodes skip");
+        assertEquals(1, recorder.operatorReplies.size());
+        assertEquals(1, malformed.get(), "a reply is a valid frame that nodes pass on");
+
+        new OperatorRequestEncoder().wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .requestId(6).requesterPid(4242).count(0).group("web");
+        buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + 16, (byte)47);  // an action that does not exist
+        adapter.onFragment(buffer, 0, requestLength, null);
+        assertEquals(1, recorder.operatorRequests.size());
+        assertEquals(2, malformed.get(), "an unknown action is malformed, not a throw");
     }
 
     @Test
@@ -169,6 +177,7 @@ class ControlAdapterTest
         final List<List<MemberInfo>> acks = new ArrayList<>();
         final List<String> listening = new ArrayList<>();
         final List<String> operatorRequests = new ArrayList<>();
+        final List<Long> operatorReplies = new ArrayList<>();
         long wantedId = -1;
 
         @Override
@@ -223,6 +232,12 @@ class ControlAdapterTest
         {
             operatorRequests.add(requestId + " " + requesterPid + " " + (reload ? "reload" : "scale") + " " + count +
                 " " + group);
+        }
+
+        @Override
+        public void onOperatorReply()
+        {
+            operatorReplies.add(1L);
         }
     }
 }

@@ -12,6 +12,10 @@ import io.clustr.codecs.JoinEncoder;
 import io.clustr.codecs.KillEncoder;
 import io.clustr.codecs.LeaveEncoder;
 import io.clustr.codecs.ListeningEncoder;
+import io.clustr.codecs.OperatorAction;
+import io.clustr.codecs.OperatorReplyEncoder;
+import io.clustr.codecs.OperatorRequestEncoder;
+import io.clustr.codecs.OperatorStatus;
 import io.clustr.codecs.MessageHeaderDecoder;
 import io.clustr.codecs.MessageHeaderEncoder;
 import org.agrona.BitUtil;
@@ -29,9 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Seeded fuzzing of every decoder a node runs on what arrives from the streams: {@link ControlAdapter} (Join,
- * JoinAck, Leave, Kill, Exit, Listening), {@link ConfirmationAdapter}, {@link DataAdapter} (whole and fragmented
- * frames, private and untethered, every frame type: message, service, acked, ack, unknown) and {@link FrameFormat}'s
- * reserved-value check. Each decoder gets {@value #INPUTS} inputs: valid frames, the same with bits flipped,
+ * JoinAck, Leave, Kill, Exit, Listening, OperatorRequest, OperatorReply), {@link ConfirmationAdapter},
+ * {@link DataAdapter} (whole and fragmented frames, private and untethered, every frame type: message, service,
+ * acked, ack, unknown) and {@link FrameFormat}'s reserved-value check. Each decoder gets {@value #INPUTS} inputs:
+ * valid frames, the same with bits flipped,
  * truncated, a length or count field set to an extreme, random bytes behind a valid message header, and plain random
  * bytes; each laid into a buffer either with random bytes after it (as in a term) or ending exactly at the buffer's
  * end (so a read past the frame is out of bounds). For every input: no exception escapes, and the input is either
@@ -251,8 +256,24 @@ class DecoderFuzzTest
     {
         final int encodeOffset = 64;
         final int length;
-        switch (random.nextInt(6))
+        switch (random.nextInt(8))
         {
+            case 6:
+                length = MessageHeaderEncoder.ENCODED_LENGTH + new OperatorRequestEncoder()
+                    .wrapAndApplyHeader(scratch, encodeOffset, new MessageHeaderEncoder())
+                    .requestId(random.nextLong()).requesterPid(random.nextLong())
+                    .action(random.nextBoolean() ? OperatorAction.RELOAD : OperatorAction.SCALE)
+                    .count(random.nextInt()).group(ascii(random, 40)).encodedLength();
+                break;
+
+            case 7:
+                length = MessageHeaderEncoder.ENCODED_LENGTH + new OperatorReplyEncoder()
+                    .wrapAndApplyHeader(scratch, encodeOffset, new MessageHeaderEncoder())
+                    .requestId(random.nextLong()).requesterPid(random.nextLong())
+                    .status(OperatorStatus.values()[random.nextInt(3)])
+                    .message(utf8(random, 300)).encodedLength();
+                break;
+
             case 0:
                 length = MessageHeaderEncoder.ENCODED_LENGTH + new JoinEncoder()
                     .wrapAndApplyHeader(scratch, encodeOffset, new MessageHeaderEncoder())

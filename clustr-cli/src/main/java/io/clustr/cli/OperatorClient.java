@@ -144,14 +144,14 @@ final class OperatorClient
                     {
                         return;
                     }
-                    final OperatorStatus status = reply.status();
+                    final short status = reply.statusRaw();
                     out.println(reply.message());
                     out.flush();
-                    if (OperatorStatus.SUCCEEDED == status)
+                    if (OperatorStatus.SUCCEEDED.value() == status)
                     {
                         outcome[0] = 0;
                     }
-                    else if (OperatorStatus.FAILED == status)
+                    else if (OperatorStatus.FAILED.value() == status)
                     {
                         outcome[0] = 1;
                     }
