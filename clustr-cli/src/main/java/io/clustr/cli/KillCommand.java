@@ -41,7 +41,6 @@ import java.util.concurrent.TimeoutException;
     })
 final class KillCommand implements Callable<Integer>
 {
-    private static final long CONNECT_TIMEOUT_MS = 5_000;
 
     @Spec
     private CommandSpec spec;
@@ -185,7 +184,8 @@ final class KillCommand implements Callable<Integer>
                     .targetId(id)
                     .requesterId(-ProcessHandle.current().pid())
                     .exitCode(exitCode);
-                offer(publication, buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+                ControlOffer.offer(publication, buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
+                    "the kill");
             }
         }
         catch (final CliException ex)
@@ -195,31 +195,6 @@ final class KillCommand implements Callable<Integer>
         catch (final RuntimeException ex)
         {
             throw new CliException("could not talk to the media driver of " + directory + ": " + ex);
-        }
-    }
-
-    private static void offer(final Publication publication, final DirectBuffer buffer, final int length)
-        throws InterruptedException
-    {
-        final long deadlineMs = System.currentTimeMillis() + CONNECT_TIMEOUT_MS;
-        while (true)
-        {
-            final long result = publication.offer(buffer, 0, length);
-            if (result > 0)
-            {
-                return;
-            }
-            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
-            {
-                throw new CliException("the control stream was closed (offer result " + result + ")");
-            }
-            if (System.currentTimeMillis() > deadlineMs)
-            {
-                throw new CliException("could not send the kill within " + CONNECT_TIMEOUT_MS + " ms: " +
-                    (Publication.NOT_CONNECTED == result ? "no node subscribes to the control stream " +
-                    publication.streamId() : "the control stream is back-pressured"));
-            }
-            TimeUnit.MILLISECONDS.sleep(1);
         }
     }
 

@@ -121,7 +121,8 @@ final class OperatorClient
                     .count(count)
                     .group(group);
                 awaitImages(replies);
-                offer(publication, buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+                ControlOffer.offer(publication, buffer, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
+                    "the request");
 
                 final int[] outcome = { -1 };
                 final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -192,31 +193,6 @@ final class OperatorClient
             {
                 throw new CliException("no node publishes on the control stream " + subscription.streamId() +
                     ": is the cluster running?");
-            }
-            TimeUnit.MILLISECONDS.sleep(1);
-        }
-    }
-
-    private static void offer(final Publication publication, final UnsafeBuffer buffer, final int length)
-        throws InterruptedException
-    {
-        final long deadlineMs = System.currentTimeMillis() + CONNECT_TIMEOUT_MS;
-        while (true)
-        {
-            final long result = publication.offer(buffer, 0, length);
-            if (result > 0)
-            {
-                return;
-            }
-            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
-            {
-                throw new CliException("the control stream was closed (offer result " + result + ")");
-            }
-            if (System.currentTimeMillis() > deadlineMs)
-            {
-                throw new CliException("could not send the request within " + CONNECT_TIMEOUT_MS + " ms: " +
-                    (Publication.NOT_CONNECTED == result ? "no node subscribes to the control stream " +
-                    publication.streamId() : "the control stream is back-pressured"));
             }
             TimeUnit.MILLISECONDS.sleep(1);
         }
