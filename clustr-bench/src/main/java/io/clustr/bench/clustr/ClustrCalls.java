@@ -16,6 +16,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * clustr's side of the call and job workloads, on {@code io.clustr.patterns}: each worker process is a clustr
@@ -27,6 +28,13 @@ public final class ClustrCalls implements CallTransport
 {
     static final String GROUP = "bench-calls";
     static final String JOB_FUNCTION = "job";
+
+    /**
+     * Jobs the submitter lets wait for a slot before it waits itself (the Redis submitter's bound).
+     */
+    static final int MAX_BACKLOG = 10_000;
+
+    private static final long BACKLOG_POLL_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final String aeronDir;
     private final int maxInFlight;
@@ -125,14 +133,17 @@ public final class ClustrCalls implements CallTransport
         {
             public void submit(final DirectBuffer job, final int length)
             {
-                // the submitter's own back-pressure: at most 64 Ki jobs wait for a slot
-                while (calls.queued() > 65_536)
+                // the submitter's own back-pressure, as the Redis submitter's: past MAX_BACKLOG waiting jobs it
+                // parks (never spins: on a small machine a spinning submitter takes the workers' CPU) until half
+                // of them have gone
+                if (calls.queued() > MAX_BACKLOG)
                 {
-                    Thread.onSpinWait();
+                    while (calls.queued() > MAX_BACKLOG / 2)
+                    {
+                        LockSupport.parkNanos(BACKLOG_POLL_NS);
+                    }
                 }
-                final byte[] bytes = new byte[length];
-                job.getBytes(0, bytes);
-                jobs.submit(queue, JOB_FUNCTION, bytes);
+                jobs.submit(queue, JOB_FUNCTION, job, 0, length);
             }
 
             public void awaitRun(final long timeoutMs)

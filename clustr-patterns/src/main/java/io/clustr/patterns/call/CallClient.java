@@ -64,7 +64,7 @@ public final class CallClient implements AutoCloseable
     private final Object lock = new Object();
     private final List<Call> dutyCycleOut = new ArrayList<>();
     private final UnsafeBuffer queryFrame = new UnsafeBuffer(new byte[]{ CallFrames.QUERY });
-    private Dispatcher dispatcher;
+    private volatile Dispatcher dispatcher;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(30);
     private int maxQueued = 65_536;
     private long discoveryGraceNs = TimeUnit.MILLISECONDS.toNanos(1000);
@@ -318,10 +318,9 @@ public final class CallClient implements AutoCloseable
      */
     public int queued()
     {
-        synchronized (lock)
-        {
-            return null == dispatcher ? 0 : dispatcher.queuedCount();
-        }
+        // read without the lock, so that a loop watching its backlog does not contend with the duty cycle
+        final Dispatcher current = dispatcher;
+        return null == current ? 0 : current.queuedCount();
     }
 
     /**
@@ -329,10 +328,8 @@ public final class CallClient implements AutoCloseable
      */
     public int inFlight()
     {
-        synchronized (lock)
-        {
-            return null == dispatcher ? 0 : dispatcher.inFlightCount();
-        }
+        final Dispatcher current = dispatcher;
+        return null == current ? 0 : current.inFlightCount();
     }
 
     /**

@@ -35,6 +35,11 @@ final class Dispatcher
      */
     static final String ANY_GROUP = "*";
 
+    /**
+     * How far ahead the timer looks once no call has a deadline left to watch (the bound is reset by the next one).
+     */
+    private static final long NO_DEADLINE_NS = Long.MAX_VALUE / 4;
+
     static final class Server
     {
         final long id;
@@ -76,7 +81,19 @@ final class Dispatcher
     private final Map<Long, Long> pendingSinceNs = new HashMap<>();
     private final Map<String, Map<String, ArrayDeque<Call>>> queues = new HashMap<>();
     private final Long2ObjectHashMap<Call> inFlight = new Long2ObjectHashMap<>();
-    private int queuedCount;
+    /**
+     * Written under the client's lock, read without it ({@link CallClient#queued()}): a submitting loop that checks
+     * its backlog must not contend with the duty cycle for the lock.
+     */
+    private volatile int queuedCount;
+    private volatile int inFlightCount;
+
+    /**
+     * Lower bounds of the deadlines of the queued and of the in-flight calls: the timer's scans of them are skipped
+     * until one may have passed, so a long queue costs nothing per tick.
+     */
+    private long earliestQueuedDeadlineNs;
+    private long earliestInFlightDeadlineNs;
     private long useClock;
     private long sequence;
 
@@ -172,6 +189,7 @@ final class Dispatcher
             if (call.server == server)
             {
                 it.remove();
+                inFlightCount = inFlight.size();
                 if (!call.isDone)
                 {
                     call.isDone = true;
@@ -225,6 +243,10 @@ final class Dispatcher
         {
             queues.computeIfAbsent(call.group, (g) -> new HashMap<>())
                 .computeIfAbsent(call.function, (f) -> new ArrayDeque<>()).addLast(call);
+            if (0 == queuedCount || call.deadlineNs - earliestQueuedDeadlineNs < 0)
+            {
+                earliestQueuedDeadlineNs = call.deadlineNs;
+            }
             queuedCount++;
         }
 
@@ -242,6 +264,7 @@ final class Dispatcher
         final Call call = inFlight.remove(correlationId);
         if (null != call)
         {
+            inFlightCount = inFlight.size();
             final Server server = call.server;
             server.inFlight--;
             if (server.isWithdrawn && 0 == server.inFlight)
@@ -258,7 +281,7 @@ final class Dispatcher
      */
     void dispatchQueued(final Server server, final List<Call> out)
     {
-        while (server.free() > 0 && !server.isWithdrawn && servers.get(server.id) == server)
+        while (queuedCount > 0 && server.free() > 0 && !server.isWithdrawn && servers.get(server.id) == server)
         {
             final ArrayDeque<Call> queue = oldestQueueFor(server);
             if (null == queue)
@@ -278,9 +301,51 @@ final class Dispatcher
      */
     void expire(final long nowNs, final List<Call> out)
     {
+        if (!inFlight.isEmpty() && earliestInFlightDeadlineNs - nowNs <= 0)
+        {
+            expireInFlight(nowNs, out);
+        }
+
+        if (queuedCount > 0 && earliestQueuedDeadlineNs - nowNs <= 0)
+        {
+            expireQueued(nowNs, out);
+        }
+
+        if (!pendingSinceNs.isEmpty())
+        {
+            pendingSinceNs.entrySet().removeIf((e) ->
+            {
+                final boolean isOver = nowNs - e.getValue() >= discoveryGraceNs;
+                if (isOver)
+                {
+                    pendingGroups.remove(e.getKey());
+                }
+                return isOver;
+            });
+        }
+
+        if (queuedCount > 0)
+        {
+            failUnservable(nowNs, out);
+        }
+    }
+
+    private void expireInFlight(final long nowNs, final List<Call> out)
+    {
+        // a timed-out call keeps its slot until its reply, but has no deadline left to watch
+        long earliestNs = nowNs + NO_DEADLINE_NS;
         for (final Call call : inFlight.values())
         {
-            if (!call.isDone && call.deadlineNs - nowNs <= 0)
+            if (call.isDone)
+            {
+                continue;
+            }
+
+            if (call.deadlineNs - nowNs > 0)
+            {
+                earliestNs = call.deadlineNs - earliestNs < 0 ? call.deadlineNs : earliestNs;
+            }
+            else
             {
                 call.isDone = true;
                 call.isTimedOut = true;
@@ -289,7 +354,12 @@ final class Dispatcher
                     "slot until it replies)")));
             }
         }
+        earliestInFlightDeadlineNs = earliestNs;
+    }
 
+    private void expireQueued(final long nowNs, final List<Call> out)
+    {
+        long earliestNs = nowNs + NO_DEADLINE_NS;
         for (final Map<String, ArrayDeque<Call>> byFunction : queues.values())
         {
             for (final ArrayDeque<Call> queue : byFunction.values())
@@ -297,7 +367,11 @@ final class Dispatcher
                 for (final Iterator<Call> it = queue.iterator(); it.hasNext(); )
                 {
                     final Call call = it.next();
-                    if (call.deadlineNs - nowNs <= 0)
+                    if (call.deadlineNs - nowNs > 0)
+                    {
+                        earliestNs = call.deadlineNs - earliestNs < 0 ? call.deadlineNs : earliestNs;
+                    }
+                    else
                     {
                         it.remove();
                         queuedCount--;
@@ -309,17 +383,7 @@ final class Dispatcher
                 }
             }
         }
-
-        pendingSinceNs.entrySet().removeIf((e) ->
-        {
-            final boolean isOver = nowNs - e.getValue() >= discoveryGraceNs;
-            if (isOver)
-            {
-                pendingGroups.remove(e.getKey());
-            }
-            return isOver;
-        });
-        failUnservable(nowNs, out);
+        earliestQueuedDeadlineNs = earliestNs;
     }
 
     /**
@@ -336,6 +400,7 @@ final class Dispatcher
             }
         }
         inFlight.clear();
+        inFlightCount = 0;
         for (final Map<String, ArrayDeque<Call>> byFunction : queues.values())
         {
             for (final ArrayDeque<Call> queue : byFunction.values())
@@ -358,7 +423,7 @@ final class Dispatcher
 
     int inFlightCount()
     {
-        return inFlight.size();
+        return inFlightCount;
     }
 
     Server server(final long id)
@@ -436,7 +501,12 @@ final class Dispatcher
         call.functionIndex = server.functions.get(call.function);
         server.inFlight++;
         server.lastUsed = ++useClock;
+        if (inFlight.isEmpty() || call.deadlineNs - earliestInFlightDeadlineNs < 0)
+        {
+            earliestInFlightDeadlineNs = call.deadlineNs;
+        }
         inFlight.put(call.correlationId, call);
+        inFlightCount = inFlight.size();
     }
 
     private ArrayDeque<Call> oldestQueueFor(final Server server)

@@ -36,6 +36,7 @@ public final class JobQueues
     private final CallClient calls;
     private int retries = 1;
     private Consumer<JobFailure> onFailure = (failure) -> { };
+    private CallName lastCallName;
 
     private JobQueues(final CallClient calls)
     {
@@ -94,6 +95,27 @@ public final class JobQueues
         {
             throw job.failedAtOnce;
         }
+    }
+
+    /**
+     * Submit a job from a buffer, fire and forget: the bytes are copied (the job keeps them for a retry), so the
+     * buffer may be reused as soon as this returns. The form for a submitting loop.
+     *
+     * @param queue    the queue.
+     * @param function the function workers of the queue run.
+     * @param buffer   holding the job's input.
+     * @param offset   of the input.
+     * @param length   of the input.
+     * @throws CallException if it fails at once: no worker handles the queue's function ({@code NO_SERVER}), or the
+     *                       waiting bound is reached ({@code QUEUE_FULL}).
+     */
+    public void submit(
+        final String queue, final String function, final DirectBuffer buffer, final int offset, final int length)
+    {
+        Objects.requireNonNull(buffer, "buffer must not be null");
+        final byte[] payload = new byte[length];
+        buffer.getBytes(offset, payload);
+        submit(queue, function, payload);
     }
 
     /**
@@ -160,6 +182,37 @@ public final class JobQueues
     }
 
     /**
+     * The call name of the last queue and function submitted to, kept so that a submitting loop does not build the
+     * same string for every job (an immutable holder: a racy read from another thread sees it whole or not at all).
+     */
+    private String cachedCallName(final String queue, final String function)
+    {
+        final CallName last = lastCallName;
+        if (null != last && last.queue.equals(queue) && last.function.equals(function))
+        {
+            return last.callName;
+        }
+
+        final CallName name = new CallName(queue, function, callName(queue, function));
+        lastCallName = name;
+        return name.callName;
+    }
+
+    private static final class CallName
+    {
+        final String queue;
+        final String function;
+        final String callName;
+
+        CallName(final String queue, final String function, final String callName)
+        {
+            this.queue = queue;
+            this.function = function;
+            this.callName = callName;
+        }
+    }
+
+    /**
      * One job through its attempts.
      */
     private final class Job implements ReplyHandler
@@ -179,7 +232,7 @@ public final class JobQueues
         {
             this.queue = queue;
             this.function = function;
-            this.callName = callName(queue, function);
+            this.callName = cachedCallName(queue, function);
             this.payload = payload;
             this.buffer = new UnsafeBuffer(payload);
             this.index = index;

@@ -229,6 +229,49 @@ class DispatcherTest
     }
 
     @Test
+    void shouldTimeOutEachCallAtItsOwnDeadlineWhateverTheOrderTheyCameIn()
+    {
+        // the timer skips its scans until the earliest deadline it knows of: calls that come later with earlier
+        // deadlines, and calls that come after a scan, must lower it
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
+        final Call running = call("md5", "digest", 9_000);
+        final Call late = call("md5", "digest", 800);
+        final Call early = call("md5", "digest", 300);
+        dispatcher.submit(running, 0);
+        dispatcher.submit(late, 0);
+        dispatcher.submit(early, 0);
+
+        dispatcher.expire(299, out);
+        assertTrue(out.isEmpty());
+        dispatcher.expire(300, out);
+        assertEquals(List.of(early), out);
+
+        out.clear();
+        final Call earlier = call("md5", "digest", 500);
+        dispatcher.submit(earlier, 400);
+        dispatcher.expire(500, out);
+        assertEquals(List.of(earlier), out, "a call queued after a scan with an earlier deadline than the rest");
+
+        out.clear();
+        dispatcher.expire(800, out);
+        assertEquals(List.of(late), out);
+        assertEquals(0, dispatcher.queuedCount());
+
+        out.clear();
+        final Call other = call("md5", "digest", 2_000);
+        dispatcher.announced(2, "md5", 1, List.of("digest"), out);
+        assertTrue(out.isEmpty());
+        dispatcher.submit(other, 800);
+        assertEquals(2, other.serverId(), "dispatched to the second server");
+        assertEquals(2, dispatcher.inFlightCount());
+        dispatcher.expire(2_000, out);
+        assertEquals(List.of(other), out, "an in-flight call dispatched after a scan with an earlier deadline");
+        out.clear();
+        dispatcher.expire(9_000, out);
+        assertEquals(List.of(running), out);
+    }
+
+    @Test
     void shouldStopSendingToAWithdrawnServerAndForgetItOnceItsCallsAreBack()
     {
         dispatcher.announced(1, "md5", 2, List.of("digest"), out);
