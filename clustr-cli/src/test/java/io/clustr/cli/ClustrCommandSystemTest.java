@@ -221,11 +221,13 @@ class ClustrCommandSystemTest
 
         // the same figures in the table and in clustr stat, whose labels name the node
         final Result table = run("ls", "--sample", "0", "--dir", aeronDir);
+        System.out.println(table.out); // the per-stream samples in docs/operations.md come from here
         assertEquals(0, table.exitCode, table::toString);
         assertTrue(hasLine(table.out, " " + web.pid() + " ", " 3/4/5/0 ", " 0/0/12/1 "), table::toString);
         assertTrue(hasLine(table.out, " " + cache.pid() + " ", " 3/0/0/0 ", " 0/0/3/1 "), table::toString);
 
-        final Result stat = run("stat", "--dir", aeronDir);
+        final Result stat = run("stat", "--clustr", "--dir", aeronDir);
+        System.out.println(stat.out);
         assertEquals(0, stat.exitCode, stat::toString);
         final String webLabel = ": node=" + web.id() + " name=TestWorker group=web pid=" + web.pid();
         assertEquals(3, statValue(stat.out, "clustr public messages received" + webLabel), stat::toString);
