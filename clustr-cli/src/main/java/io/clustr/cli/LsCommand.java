@@ -162,8 +162,8 @@ final class LsCommand implements Callable<Integer>
             }
 
             final Table table = new Table("ID>", "NAME", "GROUP", "PID>", "CPUS", "STATE", "RESTARTS>", "UPTIME>",
-                "CPU%>", "RSS>", "MSGS-IN>", "MSGS-OUT>", "IN-PUB/GRP/PRV/CNF>", "OUT-PUB/GRP/PRV/CNF>", "BACKPRESSURE>",
-                "ERRORS>");
+                "CPU%>", "RSS>", "MSGS-IN>", "MSGS-OUT>", "IN-PUB/GRP/PRV/CNF>", "OUT-PUB/GRP/PRV/CNF>",
+                "BACKPRESSURE>", "ERRORS>");
             for (final NodeView node : view.nodes)
             {
                 final Row row = row(node, cpu, nowMs);

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * What {@code clustr monit} shows for one pair of samples: per cluster a table of its nodes with their rates and a
- * line of its messages per second per kind of stream and one of its streams' log bytes per second. A pure function of the {@link Rates}, so tests render it from made-up samples.
+ * line of its messages per second per kind of stream and one of its streams' log bytes per second. A pure function
+ * of the {@link Rates}, so tests render it from made-up samples.
  */
 final class MonitView
 {

@@ -13,8 +13,9 @@ import java.util.TreeMap;
 /**
  * Rates between two {@link Sample}s of the host: per node messages and bytes in and out, back-pressure events and
  * errors per second and CPU %, per kind of stream (public, group, private, confirmation) messages in and out per
- * second, per node and summed over the cluster, and per stream log bytes per second. A node or stream only in the later sample has no
- * rates yet (NaN); counters that went backwards (a new process with the same id) count as no rate.
+ * second, per node and summed over the cluster, and per stream log bytes per second. A node or stream only in the
+ * later sample has no rates yet (NaN); counters that went backwards (a new process with the same id) count as no
+ * rate.
  *
  * @param intervalS seconds between the two samples.
  * @param epochMs   wall-clock time of the later sample.
