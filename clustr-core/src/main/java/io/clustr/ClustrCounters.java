@@ -46,7 +46,9 @@ public final class ClustrCounters
     public static final int UNHANDLED_MESSAGES_TYPE_ID = 7302;
 
     /**
-     * Messages delivered to this node's handlers.
+     * Messages delivered to this node's handlers, from the public, group and private streams (not confirmations): the
+     * sum of the per-stream {@link #STREAM_MESSAGES_RECEIVED_TYPE_ID} counters of those three. Brought up to date
+     * once per poll batch.
      */
     public static final int MESSAGES_RECEIVED_TYPE_ID = 7303;
 
@@ -80,13 +82,15 @@ public final class ClustrCounters
     public static final int NODE_TYPE_ID = 7320;
 
     /**
-     * Bytes of the messages delivered to this node's handlers (payloads only).
+     * Bytes of the messages delivered to this node's handlers (payloads only): the sum of the public, group and private
+     * {@link #STREAM_BYTES_RECEIVED_TYPE_ID} counters.
      */
     public static final int BYTES_RECEIVED_TYPE_ID = 7321;
 
     /**
      * Messages this node published into a stream's log (any thread of the node; claims count when claimed); messages
-     * that reached nobody (no subscriber) are not counted. Brought up to date by the node's duty cycle every 100 ms.
+     * that reached nobody (no subscriber) are not counted; confirmations are. Brought up to date by the node's duty
+     * cycle every 100 ms, as the sum of the per-stream {@link #STREAM_MESSAGES_SENT_TYPE_ID} counters.
      */
     public static final int MESSAGES_SENT_TYPE_ID = 7322;
 
