@@ -13,7 +13,8 @@ import java.util.Objects;
 public final class Channel
 {
     /**
-     * The kinds of channel.
+     * The kinds of channel. Their order is part of the per-stream counters' type ids
+     * ({@link ClustrCounters#streamTypeId}): new kinds go last.
      */
     public enum Kind
     {

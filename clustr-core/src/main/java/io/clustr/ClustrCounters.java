@@ -17,6 +17,16 @@ import static org.agrona.concurrent.status.CountersReader.RECORD_ALLOCATED;
  * <p>
  * Every counter's key is the node id (8 bytes, little-endian); its label names the counter, the node and its group.
  * Type ids are outside the range Aeron reserves for itself (0 to 299).
+ * <p>
+ * Besides its totals ({@link #MESSAGES_RECEIVED_TYPE_ID}, {@link #BYTES_RECEIVED_TYPE_ID},
+ * {@link #MESSAGES_SENT_TYPE_ID}, {@link #BYTES_SENT_TYPE_ID}) a node counts messages and bytes in and out per kind of
+ * stream: one counter per kind of {@link Channel.Kind} (public, group, private, confirmation), its type id the base
+ * type id plus the kind's ordinal ({@link #streamTypeId}), e.g. {@code 7330} public, {@code 7331} group,
+ * {@code 7332} private, {@code 7333} confirmation messages received. Per kind, not per group: a node receives one
+ * group stream only (its own), but may publish to any number of groups, and a counter per node and group published
+ * to would grow the driver's counters file with the cluster's groups. A counter that cannot count anything is not
+ * allocated: confirmations received exist only on the master (the only subscriber of the confirmation stream), group
+ * messages received only on a node with a group.
  */
 public final class ClustrCounters
 {
@@ -36,7 +46,9 @@ public final class ClustrCounters
     public static final int UNHANDLED_MESSAGES_TYPE_ID = 7302;
 
     /**
-     * Messages delivered to this node's handlers.
+     * Messages delivered to this node's handlers, from the public, group and private streams (not confirmations): the
+     * sum of the per-stream {@link #STREAM_MESSAGES_RECEIVED_TYPE_ID} counters of those three. Brought up to date
+     * once per poll batch.
      */
     public static final int MESSAGES_RECEIVED_TYPE_ID = 7303;
 
@@ -70,13 +82,15 @@ public final class ClustrCounters
     public static final int NODE_TYPE_ID = 7320;
 
     /**
-     * Bytes of the messages delivered to this node's handlers (payloads only).
+     * Bytes of the messages delivered to this node's handlers (payloads only): the sum of the public, group and private
+     * {@link #STREAM_BYTES_RECEIVED_TYPE_ID} counters.
      */
     public static final int BYTES_RECEIVED_TYPE_ID = 7321;
 
     /**
      * Messages this node published into a stream's log (any thread of the node; claims count when claimed); messages
-     * that reached nobody (no subscriber) are not counted. Brought up to date by the node's duty cycle every 100 ms.
+     * that reached nobody (no subscriber) are not counted; confirmations are. Brought up to date by the node's duty
+     * cycle every 100 ms, as the sum of the per-stream {@link #STREAM_MESSAGES_SENT_TYPE_ID} counters.
      */
     public static final int MESSAGES_SENT_TYPE_ID = 7322;
 
@@ -100,6 +114,34 @@ public final class ClustrCounters
      * How many times this node's spec had been respawned before this process started (0 for a first start).
      */
     public static final int RESTARTS_TYPE_ID = 7326;
+
+    /**
+     * Base of the per-stream messages received: type id {@code 7330 + kind.ordinal()} counts the messages of that
+     * kind of stream delivered to the node's handlers (7330 public, 7331 group, 7332 private), or, for
+     * {@link Channel.Kind#CONFIRMATION} (7333, the master only), the confirmations the master counted. Public, group
+     * and private add up to {@link #MESSAGES_RECEIVED_TYPE_ID}, which does not include confirmations. Brought up to
+     * date once per poll batch, as the total is.
+     */
+    public static final int STREAM_MESSAGES_RECEIVED_TYPE_ID = 7330;
+
+    /**
+     * Base of the per-stream bytes received (7334 to 7337, payloads only; of a confirmation, its id's bytes): the
+     * bytes of the messages counted by {@link #STREAM_MESSAGES_RECEIVED_TYPE_ID}.
+     */
+    public static final int STREAM_BYTES_RECEIVED_TYPE_ID = 7334;
+
+    /**
+     * Base of the per-stream messages sent (7338 public, 7339 group (all groups the node published to), 7340 private
+     * (all nodes), 7341 confirmation): as {@link #MESSAGES_SENT_TYPE_ID}, which is their sum, split by the kind of
+     * channel published to. Brought up to date every 100 ms.
+     */
+    public static final int STREAM_MESSAGES_SENT_TYPE_ID = 7338;
+
+    /**
+     * Base of the per-stream bytes sent (7342 to 7345, payloads only): the bytes of the messages counted by
+     * {@link #STREAM_MESSAGES_SENT_TYPE_ID}; they add up to {@link #BYTES_SENT_TYPE_ID}.
+     */
+    public static final int STREAM_BYTES_SENT_TYPE_ID = 7342;
 
     /**
      * {@link #NODE_TYPE_ID} value: the node has started and not yet joined (a worker waits for the master's answer).
@@ -133,6 +175,19 @@ public final class ClustrCounters
 
     private ClustrCounters()
     {
+    }
+
+    /**
+     * The type id of one kind of stream's counter.
+     *
+     * @param baseTypeId one of {@link #STREAM_MESSAGES_RECEIVED_TYPE_ID}, {@link #STREAM_BYTES_RECEIVED_TYPE_ID},
+     *                   {@link #STREAM_MESSAGES_SENT_TYPE_ID}, {@link #STREAM_BYTES_SENT_TYPE_ID}.
+     * @param kind       of the stream.
+     * @return the base plus the kind's ordinal.
+     */
+    public static int streamTypeId(final int baseTypeId, final Channel.Kind kind)
+    {
+        return baseTypeId + kind.ordinal();
     }
 
     /**

@@ -22,6 +22,8 @@ final class ConfirmationAdapter implements FragmentHandler, AutoCloseable
     private final ConfirmationDecoder decoder = new ConfirmationDecoder();
     private final Confirmations confirmations;
     private final AtomicCounter malformedFrames;
+    private long received;
+    private long receivedBytes;
 
     ConfirmationAdapter(
         final Subscription subscription, final Confirmations confirmations, final AtomicCounter malformedFrames)
@@ -55,9 +57,12 @@ final class ConfirmationAdapter implements FragmentHandler, AutoCloseable
                     decoder.wrap(buffer, bodyOffset, blockLength, headerDecoder.version());
                     final long senderId = decoder.senderId();
                     final String senderGroup = decoder.senderGroup();
+                    final int idLength = decoder.confirmationIdLength();
                     final String confirmationId = decoder.confirmationId();
                     if (decoder.limit() <= end)
                     {
+                        received++;
+                        receivedBytes += idLength;
                         confirmations.onConfirmation(senderId, senderGroup, confirmationId);
                         return;
                     }
@@ -70,6 +75,26 @@ final class ConfirmationAdapter implements FragmentHandler, AutoCloseable
         }
 
         malformedFrames.incrementRelease();
+    }
+
+    /**
+     * @return confirmations decoded since the last call (agent thread).
+     */
+    long takeReceived()
+    {
+        final long count = received;
+        received = 0;
+        return count;
+    }
+
+    /**
+     * @return bytes of the confirmation ids decoded since the last call.
+     */
+    long takeReceivedBytes()
+    {
+        final long bytes = receivedBytes;
+        receivedBytes = 0;
+        return bytes;
     }
 
     @Override

@@ -146,7 +146,7 @@ final class DataPublisher
 
             if (result > 0)
             {
-                writer.onSent(length);
+                writer.onSent(channel.kind(), length);
                 spend(isDutyCycle, writer);
                 return;
             }
@@ -178,7 +178,7 @@ final class DataPublisher
         {
             final Publication publication = routes.confirmationPublication();
             final long result = offerConfirmation(writer, publication, buffer, offset, length);
-            return counted(writer, result, length) || isDelivered(channel, null, result);
+            return counted(writer, channel, result, length) || isDelivered(channel, null, result);
         }
 
         final Route route = writer.route(routes, channel);
@@ -189,7 +189,7 @@ final class DataPublisher
         checkLength(route, type, length);
         final long result = writer.offerData(route, type, buffer, offset, length);
 
-        return counted(writer, result, length) || isDelivered(channel, route, result);
+        return counted(writer, channel, result, length) || isDelivered(channel, route, result);
     }
 
     /**
@@ -197,11 +197,12 @@ final class DataPublisher
      *
      * @return true if the result is positive.
      */
-    private static boolean counted(final FrameWriter writer, final long result, final int length)
+    private static boolean counted(
+        final FrameWriter writer, final Channel channel, final long result, final int length)
     {
         if (result > 0)
         {
-            writer.onSent(length);
+            writer.onSent(channel.kind(), length);
             return true;
         }
         if (Publication.BACK_PRESSURED == result)
@@ -213,25 +214,41 @@ final class DataPublisher
     }
 
     /**
-     * Sum what every writer of this node has sent into the node's counters (the node's agent, every 100 ms).
+     * Sum what every writer of this node has sent into the node's counters, per kind of stream and in total (the
+     * node's agent, every 100 ms).
      */
     void sumSent(final NodeCounters counters)
     {
+        if (counters.messagesSent.isClosed())
+        {
+            return;
+        }
+
         long messages = 0;
         long bytes = 0;
+        for (int kind = 0; kind < NodeCounters.STREAM_KINDS; kind++)
+        {
+            long streamMessages = 0;
+            long streamBytes = 0;
+            for (final FrameWriter writer : allWriters)
+            {
+                streamMessages += writer.messagesSent(kind);
+                streamBytes += writer.bytesSent(kind);
+            }
+            counters.streamMessagesSent[kind].setRelease(streamMessages);
+            counters.streamBytesSent[kind].setRelease(streamBytes);
+            messages += streamMessages;
+            bytes += streamBytes;
+        }
+
         long backPressured = 0;
         for (final FrameWriter writer : allWriters)
         {
-            messages += writer.messagesSent();
-            bytes += writer.bytesSent();
             backPressured += writer.backPressured();
         }
-        if (!counters.messagesSent.isClosed())
-        {
-            counters.messagesSent.setRelease(messages);
-            counters.bytesSent.setRelease(bytes);
-            counters.backPressure.setRelease(backPressured);
-        }
+        counters.messagesSent.setRelease(messages);
+        counters.bytesSent.setRelease(bytes);
+        counters.backPressure.setRelease(backPressured);
     }
 
     /**
@@ -256,7 +273,7 @@ final class DataPublisher
             final long result = writer.tryClaim(route, length);
             if (result > 0)
             {
-                writer.onSent(length);
+                writer.onSent(channel.kind(), length);
                 spend(isDutyCycle, writer);
                 return writer.claim();
             }
@@ -288,7 +305,7 @@ final class DataPublisher
         }
         checkClaimLength(route, length);
         final long result = writer.tryClaim(route, length);
-        if (counted(writer, result, length))
+        if (counted(writer, channel, result, length))
         {
             return writer.claim();
         }

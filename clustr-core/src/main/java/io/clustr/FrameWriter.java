@@ -22,8 +22,7 @@ import java.nio.ByteOrder;
  */
 final class FrameWriter
 {
-    private static final VarHandle MESSAGES_SENT;
-    private static final VarHandle BYTES_SENT;
+    private static final VarHandle SENT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle BACK_PRESSURED;
 
     static
@@ -31,8 +30,6 @@ final class FrameWriter
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            MESSAGES_SENT = lookup.findVarHandle(FrameWriter.class, "messagesSent", long.class);
-            BYTES_SENT = lookup.findVarHandle(FrameWriter.class, "bytesSent", long.class);
             BACK_PRESSURED = lookup.findVarHandle(FrameWriter.class, "backPressured", long.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -68,10 +65,9 @@ final class FrameWriter
     /**
      * What this writer's thread has sent, written only by that thread (an opaque store: on x86 a plain one, so the
      * publish path pays no fence and no shared cache line) and read by the node's agent, which sums every writer
-     * into the node's counters.
+     * into the node's counters: per kind of stream, messages at {@code 2 * kind.ordinal()}, bytes after them.
      */
-    private long messagesSent;
-    private long bytesSent;
+    private final long[] sent = new long[2 * NodeCounters.STREAM_KINDS];
     private long backPressured;
 
     static int confirmationFrameLength(final int senderGroupLength, final int idLength)
@@ -81,11 +77,16 @@ final class FrameWriter
 
     /**
      * A message went into a stream's log (writer's thread).
+     *
+     * @param kind   of the channel it was published to.
+     * @param length of its payload.
      */
-    void onSent(final int length)
+    void onSent(final Channel.Kind kind, final int length)
     {
-        MESSAGES_SENT.setOpaque(this, messagesSent + 1);
-        BYTES_SENT.setOpaque(this, bytesSent + length);
+        final long[] sent = this.sent;
+        final int i = kind.ordinal() << 1;
+        SENT.setOpaque(sent, i, sent[i] + 1);
+        SENT.setOpaque(sent, i + 1, sent[i + 1] + length);
     }
 
     /**
@@ -96,14 +97,14 @@ final class FrameWriter
         BACK_PRESSURED.setOpaque(this, backPressured + 1);
     }
 
-    long messagesSent()
+    long messagesSent(final int kindOrdinal)
     {
-        return (long)MESSAGES_SENT.getOpaque(this);
+        return (long)SENT.getOpaque(sent, kindOrdinal << 1);
     }
 
-    long bytesSent()
+    long bytesSent(final int kindOrdinal)
     {
-        return (long)BYTES_SENT.getOpaque(this);
+        return (long)SENT.getOpaque(sent, (kindOrdinal << 1) + 1);
     }
 
     long backPressured()

@@ -481,24 +481,34 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
 
     private void flushReceived()
     {
-        long delivered = privateAdapter.takeDelivered();
-        long bytes = privateAdapter.takeDeliveredBytes();
+        flushReceived(Channel.Kind.PRIVATE, privateAdapter);
         final DataAdapter publicAdapter = this.publicAdapter;
         if (null != publicAdapter)
         {
-            delivered += publicAdapter.takeDelivered();
-            bytes += publicAdapter.takeDeliveredBytes();
+            flushReceived(Channel.Kind.PUBLIC, publicAdapter);
         }
         final DataAdapter groupAdapter = this.groupAdapter;
         if (null != groupAdapter)
         {
-            delivered += groupAdapter.takeDelivered();
-            bytes += groupAdapter.takeDeliveredBytes();
+            flushReceived(Channel.Kind.GROUP, groupAdapter);
         }
+        final ConfirmationAdapter confirmationAdapter = this.confirmationAdapter;
+        if (null != confirmationAdapter)
+        {
+            final long confirmed = confirmationAdapter.takeReceived();
+            if (confirmed > 0)
+            {
+                counters.addReceived(Channel.Kind.CONFIRMATION, confirmed, confirmationAdapter.takeReceivedBytes());
+            }
+        }
+    }
+
+    private void flushReceived(final Channel.Kind kind, final DataAdapter adapter)
+    {
+        final long delivered = adapter.takeDelivered();
         if (delivered > 0)
         {
-            counters.messagesReceived.getAndAddRelease(delivered);
-            counters.bytesReceived.getAndAddRelease(bytes);
+            counters.addReceived(kind, delivered, adapter.takeDeliveredBytes());
         }
     }
 

@@ -6,19 +6,24 @@ import org.agrona.CloseHelper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A node's counters in the driver's counters file, keyed by node id (type ids in {@link ClustrCounters}), each
  * labelled with the node's id, name, group and pid: the node itself (its state), errors, handler errors, malformed
- * frames, unhandled messages, messages and bytes received and sent, back-pressure events, restarts, the pinned CPU,
- * and how often and by how much the node was cut loose from the public or group stream.
+ * frames, unhandled messages, messages and bytes received and sent (in total and per kind of stream), back-pressure
+ * events, restarts, the pinned CPU, and how often and by how much the node was cut loose from the public or group
+ * stream.
  * <p>
- * What the hot path counts stays off the shared counters: received messages and bytes are added by the agent once
- * per poll batch ({@code NodeAgent.flushReceived}), sent messages, bytes and back-pressure events are plain per-thread
- * fields of each {@link FrameWriter} that the agent sums into their counters every 100 ms ({@link #updateSent}).
+ * What the hot path counts stays off the shared counters: received messages and bytes are plain fields of each
+ * adapter that the agent adds up once per poll batch ({@link #addReceived}, plain stores of running totals kept
+ * here: one thread writes them), sent messages, bytes and back-pressure events are plain per-thread fields of each
+ * {@link FrameWriter}, per kind of stream, that the agent sums into their counters every 100 ms ({@link #updateSent}).
  */
 final class NodeCounters implements AutoCloseable
 {
+    static final int STREAM_KINDS = Channel.Kind.values().length;
+
     final Counter node;
     final Counter errors;
     final Counter handlerErrors;
@@ -33,6 +38,18 @@ final class NodeCounters implements AutoCloseable
     final Counter pinnedCpu;
     final Counter cutLoose;
     final Counter bytesMissed;
+
+    /**
+     * Per kind of stream, by {@link Channel.Kind#ordinal()}; null where the node cannot receive that kind.
+     */
+    final Counter[] streamMessagesReceived = new Counter[STREAM_KINDS];
+    final Counter[] streamBytesReceived = new Counter[STREAM_KINDS];
+    final Counter[] streamMessagesSent = new Counter[STREAM_KINDS];
+    final Counter[] streamBytesSent = new Counter[STREAM_KINDS];
+    private final long[] receivedMessages = new long[STREAM_KINDS];
+    private final long[] receivedBytes = new long[STREAM_KINDS];
+    private long totalMessagesReceived;
+    private long totalBytesReceived;
     private final List<Counter> all = new ArrayList<>();
     private DataPublisher sent;
 
@@ -71,11 +88,80 @@ final class NodeCounters implements AutoCloseable
                 aeron, ClustrCounters.CUT_LOOSE_TYPE_ID, "cut loose", nodeId, suffix));
             bytesMissed = add(ClustrCounters.allocateNamed(
                 aeron, ClustrCounters.BYTES_MISSED_TYPE_ID, "bytes missed", nodeId, suffix));
+            for (final Channel.Kind kind : Channel.Kind.values())
+            {
+                final int i = kind.ordinal();
+                final String stream = kind.name().toLowerCase(Locale.ROOT);
+                if (isReceivable(kind, member))
+                {
+                    streamMessagesReceived[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
+                        ClustrCounters.STREAM_MESSAGES_RECEIVED_TYPE_ID, kind), stream + " messages received", nodeId,
+                        suffix));
+                    streamBytesReceived[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
+                        ClustrCounters.STREAM_BYTES_RECEIVED_TYPE_ID, kind), stream + " bytes received", nodeId,
+                        suffix));
+                }
+                streamMessagesSent[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
+                    ClustrCounters.STREAM_MESSAGES_SENT_TYPE_ID, kind), stream + " messages sent", nodeId, suffix));
+                streamBytesSent[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
+                    ClustrCounters.STREAM_BYTES_SENT_TYPE_ID, kind), stream + " bytes sent", nodeId, suffix));
+            }
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(all);
             throw ex;
+        }
+    }
+
+    /**
+     * Confirmations reach the master only, group messages only a node with a group.
+     */
+    private static boolean isReceivable(final Channel.Kind kind, final MemberInfo member)
+    {
+        switch (kind)
+        {
+            case CONFIRMATION:
+                return 0 == member.id();
+
+            case GROUP:
+                return !member.group().isEmpty();
+
+            default:
+                return true;
+        }
+    }
+
+    /**
+     * Add what one stream's adapter delivered since the last call (agent thread, once per poll batch). The running
+     * totals are this thread's own, so each counter is a plain ordered store, no atomic add.
+     *
+     * @param kind     of the stream.
+     * @param messages delivered, more than 0.
+     * @param bytes    of their payloads.
+     */
+    void addReceived(final Channel.Kind kind, final long messages, final long bytes)
+    {
+        final int i = kind.ordinal();
+        final Counter messagesCounter = streamMessagesReceived[i];
+        if (null == messagesCounter || messagesCounter.isClosed())
+        {
+            return;
+        }
+
+        final long streamMessages = receivedMessages[i] + messages;
+        final long streamBytes = receivedBytes[i] + bytes;
+        receivedMessages[i] = streamMessages;
+        receivedBytes[i] = streamBytes;
+        messagesCounter.setRelease(streamMessages);
+        streamBytesReceived[i].setRelease(streamBytes);
+
+        if (Channel.Kind.CONFIRMATION != kind)
+        {
+            totalMessagesReceived += messages;
+            totalBytesReceived += bytes;
+            messagesReceived.setRelease(totalMessagesReceived);
+            bytesReceived.setRelease(totalBytesReceived);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.clustr.cli;
 
+import io.clustr.Channel;
 import io.clustr.ClustrCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -13,10 +14,15 @@ import java.util.List;
 
 /**
  * The nodes of one driver directory, read from its counters: every {@link ClustrCounters#NODE_TYPE_ID} counter is a
- * node, and the node counters with its id as key are its figures.
+ * node, and the node counters with its id as key are its figures (its totals and its per-stream figures).
  */
 final class ClusterView
 {
+    /**
+     * The kinds of stream, in the order of the per-stream counters' type ids.
+     */
+    static final Channel.Kind[] STREAM_KINDS = Channel.Kind.values();
+
     private static final int[] NODE_FIGURES = {
         ClustrCounters.ERRORS_TYPE_ID,
         ClustrCounters.MALFORMED_FRAMES_TYPE_ID,
@@ -106,6 +112,11 @@ final class ClusterView
 
     static boolean isNodeFigure(final int typeId)
     {
+        if (typeId >= ClustrCounters.STREAM_MESSAGES_RECEIVED_TYPE_ID &&
+            typeId < ClustrCounters.STREAM_BYTES_SENT_TYPE_ID + STREAM_KINDS.length)
+        {
+            return true;
+        }
         for (final int figure : NODE_FIGURES)
         {
             if (figure == typeId)

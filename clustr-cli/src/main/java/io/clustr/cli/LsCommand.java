@@ -1,5 +1,6 @@
 package io.clustr.cli;
 
+import io.clustr.Channel;
 import io.clustr.ClustrCounters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,8 @@ import java.util.concurrent.TimeUnit;
     mixinStandardHelpOptions = true,
     description = {
         "Lists every clustr cluster on this host and its nodes: id, name, group, pid, CPUs (as the kernel reports " +
-            "them), state, restarts, uptime, CPU %, RSS, messages in and out, back-pressure events, errors.",
+            "them), state, restarts, uptime, CPU %, RSS, messages in and out (in total and per kind of stream: " +
+            "public/group/private/confirmation), back-pressure events, errors.",
         "Clusters are found by scanning /dev/shm (and java.io.tmpdir) for clustr-* driver directories, " +
             "CLUSTR_AERON_DIR and Aeron's default directory; each one's cnc.dat is read, nothing joins."
     })
@@ -159,7 +162,8 @@ final class LsCommand implements Callable<Integer>
             }
 
             final Table table = new Table("ID>", "NAME", "GROUP", "PID>", "CPUS", "STATE", "RESTARTS>", "UPTIME>",
-                "CPU%>", "RSS>", "MSGS-IN>", "MSGS-OUT>", "BACKPRESSURE>", "ERRORS>");
+                "CPU%>", "RSS>", "MSGS-IN>", "MSGS-OUT>", "IN-PUB/GRP/PRV/CNF>", "OUT-PUB/GRP/PRV/CNF>",
+                "BACKPRESSURE>", "ERRORS>");
             for (final NodeView node : view.nodes)
             {
                 final Row row = row(node, cpu, nowMs);
@@ -169,11 +173,46 @@ final class LsCommand implements Callable<Integer>
                     Format.percent(row.cpuPercent()), Format.bytes(row.rssBytes()),
                     node.value(ClustrCounters.MESSAGES_RECEIVED_TYPE_ID),
                     node.value(ClustrCounters.MESSAGES_SENT_TYPE_ID),
+                    perStream(node, ClustrCounters.STREAM_MESSAGES_RECEIVED_TYPE_ID),
+                    perStream(node, ClustrCounters.STREAM_MESSAGES_SENT_TYPE_ID),
                     node.value(ClustrCounters.BACK_PRESSURE_TYPE_ID),
                     node.value(ClustrCounters.ERRORS_TYPE_ID));
             }
             table.print(out, "  ");
         }
+    }
+
+    /**
+     * @return e.g. {@code 3/4/5/0}: the node's figures for the public, group, private and confirmation streams.
+     */
+    private static String perStream(final NodeView node, final int baseTypeId)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final long value : node.streamValues(baseTypeId))
+        {
+            text.append(text.length() > 0 ? "/" : "").append(value);
+        }
+
+        return text.toString();
+    }
+
+    /**
+     * {@code "streams": {"public": {"messagesIn": .., "bytesIn": .., "messagesOut": .., "bytesOut": ..}, ...}}, one
+     * object per kind of stream.
+     */
+    static void streamsJson(final Json json, final NodeView node)
+    {
+        json.beginObject("streams");
+        for (final Channel.Kind kind : ClusterView.STREAM_KINDS)
+        {
+            json.beginObject(kind.name().toLowerCase(Locale.ROOT))
+                .field("messagesIn", node.value(ClustrCounters.STREAM_MESSAGES_RECEIVED_TYPE_ID, kind))
+                .field("bytesIn", node.value(ClustrCounters.STREAM_BYTES_RECEIVED_TYPE_ID, kind))
+                .field("messagesOut", node.value(ClustrCounters.STREAM_MESSAGES_SENT_TYPE_ID, kind))
+                .field("bytesOut", node.value(ClustrCounters.STREAM_BYTES_SENT_TYPE_ID, kind))
+                .endObject();
+        }
+        json.endObject();
     }
 
     private static void printJson(
@@ -213,8 +252,9 @@ final class LsCommand implements Callable<Integer>
                     .field("backPressure", node.value(ClustrCounters.BACK_PRESSURE_TYPE_ID))
                     .field("errors", node.value(ClustrCounters.ERRORS_TYPE_ID))
                     .field("handlerErrors", node.value(ClustrCounters.HANDLER_ERRORS_TYPE_ID))
-                    .field("pinnedCpu", node.value(ClustrCounters.PINNED_CPU_TYPE_ID))
-                    .endObject();
+                    .field("pinnedCpu", node.value(ClustrCounters.PINNED_CPU_TYPE_ID));
+                streamsJson(json, node);
+                json.endObject();
             }
             json.endArray().endObject();
         }

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * What {@code clustr monit} shows for one pair of samples: per cluster a table of its nodes with their rates and a
- * line of its streams' rates. A pure function of the {@link Rates}, so tests render it from made-up samples.
+ * line of its messages per second per kind of stream and one of its streams' log bytes per second. A pure function
+ * of the {@link Rates}, so tests render it from made-up samples.
  */
 final class MonitView
 {
@@ -88,6 +89,16 @@ final class MonitView
                         Format.rate(node.backPressurePerS()), Format.rate(node.errorsPerS()), n.errors());
                 }
                 table.print(out, "  ");
+            }
+            if (!cluster.nodes().isEmpty())
+            {
+                final StringBuilder line = new StringBuilder("  messages/s by stream (out/in):");
+                for (final Rates.KindRates kind : cluster.kinds())
+                {
+                    line.append("  ").append(kind.kind()).append(' ').append(Format.rate(kind.messagesOutPerS()))
+                        .append('/').append(Format.rate(kind.messagesInPerS()));
+                }
+                out.println(line);
             }
             if (!cluster.streams().isEmpty())
             {

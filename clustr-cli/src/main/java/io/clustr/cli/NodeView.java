@@ -1,5 +1,6 @@
 package io.clustr.cli;
 
+import io.clustr.Channel;
 import io.clustr.ClustrCounters;
 
 import java.util.Map;
@@ -47,6 +48,32 @@ final class NodeView
     long value(final int typeId)
     {
         return values.getOrDefault(typeId, 0L);
+    }
+
+    /**
+     * @param baseTypeId one of {@link ClustrCounters}' per-stream base type ids, e.g.
+     *                   {@link ClustrCounters#STREAM_MESSAGES_RECEIVED_TYPE_ID}.
+     * @param kind       of the stream.
+     * @return its value, or 0 if the node has no such counter.
+     */
+    long value(final int baseTypeId, final Channel.Kind kind)
+    {
+        return value(ClustrCounters.streamTypeId(baseTypeId, kind));
+    }
+
+    /**
+     * @param baseTypeId one of {@link ClustrCounters}' per-stream base type ids.
+     * @return the values per kind of stream, by {@link Channel.Kind#ordinal()}.
+     */
+    long[] streamValues(final int baseTypeId)
+    {
+        final long[] values = new long[ClusterView.STREAM_KINDS.length];
+        for (final Channel.Kind kind : ClusterView.STREAM_KINDS)
+        {
+            values[kind.ordinal()] = value(baseTypeId, kind);
+        }
+
+        return values;
     }
 
     boolean isAlive()

@@ -78,6 +78,9 @@ record Sample(long nanoTime, long epochMs, List<Cluster> clusters)
      * @param cpuTicks      user + system CPU time, clock ticks (-1 if unknown).
      * @param rssBytes      resident set size (-1 if unknown).
      * @param cpus          the CPUs it may run on ("" if unknown).
+     * @param messagesInByStream  messages in per kind of stream, by {@code Channel.Kind} ordinal (public, group,
+     *                            private, confirmation).
+     * @param messagesOutByStream messages out per kind of stream, by {@code Channel.Kind} ordinal.
      */
     record Node(
         long id,
@@ -96,7 +99,9 @@ record Sample(long nanoTime, long epochMs, List<Cluster> clusters)
         long errors,
         long cpuTicks,
         long rssBytes,
-        String cpus)
+        String cpus,
+        long[] messagesInByStream,
+        long[] messagesOutByStream)
     {
     }
 
@@ -153,7 +158,9 @@ record Sample(long nanoTime, long epochMs, List<Cluster> clusters)
                 node.value(ClustrCounters.ERRORS_TYPE_ID),
                 Proc.cpuTicks(node.pid),
                 Proc.rssBytes(node.pid),
-                Proc.cpus(node.pid)));
+                Proc.cpus(node.pid),
+                node.streamValues(ClustrCounters.STREAM_MESSAGES_RECEIVED_TYPE_ID),
+                node.streamValues(ClustrCounters.STREAM_MESSAGES_SENT_TYPE_ID)));
         }
 
         final Map<Integer, Map<String, Long>> publications = new TreeMap<>();

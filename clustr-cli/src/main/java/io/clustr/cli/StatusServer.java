@@ -2,6 +2,7 @@ package io.clustr.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.clustr.Channel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -190,6 +192,11 @@ final class StatusServer implements AutoCloseable
             {
                 history(seen, dir + " stream " + stream.streamId()).add(stream.bytesPerS());
             }
+            for (final Rates.KindRates kind : cluster.kinds())
+            {
+                history(seen, dir + " kind " + kind.kind() + " in").add(kind.messagesInPerS());
+                history(seen, dir + " kind " + kind.kind() + " out").add(kind.messagesOutPerS());
+            }
         }
         histories.keySet().retainAll(seen);
     }
@@ -262,6 +269,8 @@ final class StatusServer implements AutoCloseable
                 .field("bytesOutPerS", node.bytesOutPerS())
                 .field("backPressurePerS", node.backPressurePerS())
                 .field("errorsPerS", node.errorsPerS());
+            byStream(json, "messagesInPerSByStream", node.messagesInPerSByStream());
+            byStream(json, "messagesOutPerSByStream", node.messagesOutPerSByStream());
             values(json, "messagesInHistory", histories.get(nodeKey(dir, n, "in")));
             values(json, "messagesOutHistory", histories.get(nodeKey(dir, n, "out")));
             json.endObject();
@@ -276,7 +285,31 @@ final class StatusServer implements AutoCloseable
             values(json, "bytesHistory", histories.get(dir + " stream " + stream.streamId()));
             json.endObject();
         }
+        json.endArray().beginArray("streamKinds");
+        for (final Rates.KindRates kind : rates.kinds())
+        {
+            json.beginObject()
+                .field("kind", kind.kind())
+                .field("messagesInPerS", kind.messagesInPerS())
+                .field("messagesOutPerS", kind.messagesOutPerS());
+            values(json, "messagesInHistory", histories.get(dir + " kind " + kind.kind() + " in"));
+            values(json, "messagesOutHistory", histories.get(dir + " kind " + kind.kind() + " out"));
+            json.endObject();
+        }
         json.endArray().endObject();
+    }
+
+    /**
+     * {@code "name": {"public": .., "group": .., "private": .., "confirmation": ..}}.
+     */
+    private static void byStream(final Json json, final String name, final double[] perKind)
+    {
+        json.beginObject(name);
+        for (final Channel.Kind kind : ClusterView.STREAM_KINDS)
+        {
+            json.field(kind.name().toLowerCase(Locale.ROOT), perKind[kind.ordinal()]);
+        }
+        json.endObject();
     }
 
     private static void values(final Json json, final String name, final History history)

@@ -44,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -155,6 +156,140 @@ class ClustrCommandSystemTest
         assertTrue(table.out.contains(aeronDir), table::toString);
         assertTrue(hasRow(table.out, web.id(), web.pid(), "web"), table::toString);
         assertTrue(hasRow(table.out, cache.id(), cache.pid(), "cache"), table::toString);
+    }
+
+    @Test
+    void lsAndStatShowMessagesAndBytesInAndOutPerStream()
+    {
+        // known traffic from the master: 3 public, 4 to group web, 5 private to the web worker; each worker reports
+        // every message it handles back to the master's private stream (web: 12, cache: its 3 public)
+        final List<String> publicTexts = List.of("p0", "p-1", "p--2");
+        final List<String> groupTexts = List.of("g0", "g-1", "g--2", "g---3");
+        final List<String> privateTexts = List.of("x0", "x-1", "x--2", "x---3", "x----4");
+        publicTexts.forEach((text) -> master.publish(Channel.PUBLIC, text));
+        groupTexts.forEach((text) -> master.publish(Channel.group("web"), text));
+        privateTexts.forEach((text) -> master.publish(Channel.worker(web.id()), text));
+
+        long webReportBytes = 0;
+        long cacheReportBytes = 0;
+        for (int i = 0; i < 15; i++)
+        {
+            final String report = Tests.poll(reports, TIMEOUT, () -> "a report from a worker");
+            if (report.split("\\|")[1].equals(Long.toString(web.id())))
+            {
+                webReportBytes += bytes(report);
+            }
+            else
+            {
+                cacheReportBytes += bytes(report);
+            }
+        }
+
+        // sent counts are brought up to date every 100 ms: wait until every sender's are, then they are exact
+        Tests.await(() ->
+        {
+            final JsonObject cluster = ourCluster(lsJson());
+            return stream(node(cluster, 0), "private").get("messagesOut").getAsLong() >= 5 &&
+                stream(node(cluster, web.id()), "private").get("messagesOut").getAsLong() >= 12 &&
+                stream(node(cluster, cache.id()), "private").get("messagesOut").getAsLong() >= 3;
+        }, TIMEOUT, "clustr ls --json shows every sender's private messages out");
+
+        final JsonObject cluster = ourCluster(lsJson());
+        final JsonObject masterNode = node(cluster, 0);
+        assertStream(masterNode, "public", 0, 0, 3, bytes(publicTexts));
+        assertStream(masterNode, "group", 0, 0, 4, bytes(groupTexts));
+        assertStream(masterNode, "private", 15, webReportBytes + cacheReportBytes, 5, bytes(privateTexts));
+        assertStream(masterNode, "confirmation", 2, 2 * bytes("ready"), 0, 0);
+        assertEquals(15, masterNode.get("messagesIn").getAsLong(), masterNode::toString);
+        assertEquals(12, masterNode.get("messagesOut").getAsLong(), masterNode::toString);
+
+        final JsonObject webNode = node(cluster, web.id());
+        assertStream(webNode, "public", 3, bytes(publicTexts), 0, 0);
+        assertStream(webNode, "group", 4, bytes(groupTexts), 0, 0);
+        assertStream(webNode, "private", 5, bytes(privateTexts), 12, webReportBytes);
+        assertStream(webNode, "confirmation", 0, 0, 1, bytes("ready"));
+        assertEquals(12, webNode.get("messagesIn").getAsLong(), webNode::toString);
+        assertEquals(bytes(publicTexts) + bytes(groupTexts) + bytes(privateTexts),
+            webNode.get("bytesIn").getAsLong(), webNode::toString);
+        assertEquals(13, webNode.get("messagesOut").getAsLong(), webNode::toString);
+
+        final JsonObject cacheNode = node(cluster, cache.id());
+        assertStream(cacheNode, "public", 3, bytes(publicTexts), 0, 0);
+        assertStream(cacheNode, "group", 0, 0, 0, 0);
+        assertStream(cacheNode, "private", 0, 0, 3, cacheReportBytes);
+        assertStream(cacheNode, "confirmation", 0, 0, 1, bytes("ready"));
+
+        // the same figures in the table and in clustr stat, whose labels name the node
+        final Result table = run("ls", "--sample", "0", "--dir", aeronDir);
+        System.out.println(table.out); // the per-stream samples in docs/operations.md come from here
+        assertEquals(0, table.exitCode, table::toString);
+        assertTrue(hasLine(table.out, " " + web.pid() + " ", " 3/4/5/0 ", " 0/0/12/1 "), table::toString);
+        assertTrue(hasLine(table.out, " " + cache.pid() + " ", " 3/0/0/0 ", " 0/0/3/1 "), table::toString);
+
+        final Result stat = run("stat", "--clustr", "--dir", aeronDir);
+        System.out.println(stat.out);
+        assertEquals(0, stat.exitCode, stat::toString);
+        final String webLabel = ": node=" + web.id() + " name=TestWorker group=web pid=" + web.pid();
+        assertEquals(3, statValue(stat.out, "clustr public messages received" + webLabel), stat::toString);
+        assertEquals(4, statValue(stat.out, "clustr group messages received" + webLabel), stat::toString);
+        assertEquals(5, statValue(stat.out, "clustr private messages received" + webLabel), stat::toString);
+        assertEquals(12, statValue(stat.out, "clustr private messages sent" + webLabel), stat::toString);
+        assertEquals(webReportBytes, statValue(stat.out, "clustr private bytes sent" + webLabel), stat::toString);
+        assertEquals(2, statValue(stat.out, "clustr confirmation messages received: node=0 name="),
+            stat::toString);
+        // a worker never receives confirmations: it has no such counter
+        assertFalse(stat.out.contains("clustr confirmation messages received" + webLabel), stat::toString);
+    }
+
+    private static long bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static long bytes(final List<String> texts)
+    {
+        return texts.stream().mapToLong(ClustrCommandSystemTest::bytes).sum();
+    }
+
+    private static JsonObject stream(final JsonObject node, final String kind)
+    {
+        return node.getAsJsonObject("streams").getAsJsonObject(kind);
+    }
+
+    private static void assertStream(
+        final JsonObject node,
+        final String kind,
+        final long messagesIn,
+        final long bytesIn,
+        final long messagesOut,
+        final long bytesOut)
+    {
+        final JsonObject stream = stream(node, kind);
+        final String what = node.get("name").getAsString() + "#" + node.get("id").getAsLong() + " " + kind + ": " +
+            stream;
+        assertEquals(messagesIn, stream.get("messagesIn").getAsLong(), what);
+        assertEquals(bytesIn, stream.get("bytesIn").getAsLong(), what);
+        assertEquals(messagesOut, stream.get("messagesOut").getAsLong(), what);
+        assertEquals(bytesOut, stream.get("bytesOut").getAsLong(), what);
+    }
+
+    /**
+     * @return the VALUE of the one {@code clustr stat} line whose label contains the text.
+     */
+    private static long statValue(final String out, final String label)
+    {
+        Long value = null;
+        for (final String line : out.split("\n"))
+        {
+            if (line.contains(label))
+            {
+                assertNull(value, () -> "more than one line with " + label + ":\n" + out);
+                value = Long.parseLong(line.trim().split("\\s+")[2]);
+            }
+        }
+        assertNotNull(value, () -> "no line with " + label + ":\n" + out);
+
+        return value;
     }
 
     @Test

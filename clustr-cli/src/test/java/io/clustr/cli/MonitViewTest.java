@@ -1,5 +1,6 @@
 package io.clustr.cli;
 
+import io.clustr.Channel;
 import io.clustr.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,7 +31,8 @@ class MonitViewTest
     {
         return new Sample.Node(id, 0 == id ? "master" : "TestWorker", group, pid, 0 == id ? -1 : 0, "online",
             NOW_MS - 125_000, 0 == id ? 0 : 1, msgsIn, msgsIn * 100, msgsOut, msgsOut * 10, 0 == id ? 0 : msgsOut / 10,
-            errors, cpuTicks, 50L * 1024 * 1024, "0-1");
+            errors, cpuTicks, 50L * 1024 * 1024, "0-1",
+            new long[]{msgsIn / 2, msgsIn / 4, msgsIn - msgsIn / 2 - msgsIn / 4, 0}, new long[]{0, 0, msgsOut, 0});
     }
 
     private static Sample sample(final long nanoTime, final long epochMs, final List<Sample.Node> nodes,
@@ -77,9 +79,23 @@ class MonitViewTest
         assertEquals(1.0, web.errorsPerS(), 1e-9);
         assertEquals(5.0, web.cpuPercent(), 1e-9);
 
+        assertEquals(500.0, web.messagesInPerSByStream()[Channel.Kind.PUBLIC.ordinal()], 1e-9);
+        assertEquals(250.0, web.messagesInPerSByStream()[Channel.Kind.GROUP.ordinal()], 1e-9);
+        assertEquals(250.0, web.messagesInPerSByStream()[Channel.Kind.PRIVATE.ordinal()], 1e-9);
+        assertEquals(500.0, web.messagesOutPerSByStream()[Channel.Kind.PRIVATE.ordinal()], 1e-9);
+        assertEquals(0.0, web.messagesOutPerSByStream()[Channel.Kind.PUBLIC.ordinal()], 1e-9);
+
         final Rates.NodeRates newcomer = cluster.nodes().get(2);
         assertTrue(Double.isNaN(newcomer.messagesInPerS()));
         assertTrue(Double.isNaN(newcomer.cpuPercent()));
+        assertTrue(Double.isNaN(newcomer.messagesInPerSByStream()[Channel.Kind.PUBLIC.ordinal()]));
+
+        // summed over the nodes with rates (the newcomer has none yet)
+        assertEquals(4, cluster.kinds().size());
+        assertEquals(new Rates.KindRates("public", 500.0, 0.0), cluster.kinds().get(0));
+        assertEquals(new Rates.KindRates("group", 250.0, 0.0), cluster.kinds().get(1));
+        assertEquals(new Rates.KindRates("private", 250.0, 500.0), cluster.kinds().get(2));
+        assertEquals(new Rates.KindRates("confirmation", 0.0, 0.0), cluster.kinds().get(3));
 
         assertEquals(2, cluster.streams().size());
         assertEquals("public", cluster.streams().get(0).name());
@@ -112,8 +128,10 @@ class MonitViewTest
             "500", "97.7K", "4.9K", "50.0", "1.0", "3"), List.of(lines[5].trim().split("\\s+")), text);
         assertEquals(List.of("31", "TestWorker", "web", "4712", "online", "1", "2m05s", "-", "50.0M", "-", "-", "-",
             "-", "-", "-", "0"), List.of(lines[6].trim().split("\\s+")), text);
-        assertEquals("  streams (log bytes/s):  public 4.0K  group web 1.0K", lines[7], text);
-        assertEquals(8, lines.length, text);
+        assertEquals("  messages/s by stream (out/in):  public 0.0/500  group 0.0/250  private 500/250  " +
+            "confirmation 0.0/0.0", lines[7], text);
+        assertEquals("  streams (log bytes/s):  public 4.0K  group web 1.0K", lines[8], text);
+        assertEquals(9, lines.length, text);
         assertFalse(text.contains("\033"), text);
     }
 

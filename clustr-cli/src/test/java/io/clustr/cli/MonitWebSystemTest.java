@@ -95,6 +95,11 @@ class MonitWebSystemTest
             assertEquals(Long.toString(cluster.cache.pid()), cacheRow[3], frame);
             assertEquals("0.0", cacheRow[9], frame);
             assertTrue(frame.contains("private TestWorker#" + cluster.web.id() + " "), frame);
+            // messages/s by kind of stream, out/in: the master's private messages to web and web's reports
+            final String[] privateRates = byStream(frame, "private");
+            assertTrue(Double.parseDouble(privateRates[0]) > 0, frame);
+            assertTrue(Double.parseDouble(privateRates[1]) > 0, frame);
+            assertEquals("0.0", byStream(frame, "public")[0], frame);
         }
     }
 
@@ -126,6 +131,19 @@ class MonitWebSystemTest
             assertEquals("web", web.get("group").getAsString());
             assertEquals("online", web.get("state").getAsString());
             assertTrue(web.get("messagesInPerS").getAsDouble() > 0, web::toString);
+            assertTrue(web.getAsJsonObject("messagesInPerSByStream").get("private").getAsDouble() > 0,
+                web::toString);
+            assertEquals(0.0, web.getAsJsonObject("messagesInPerSByStream").get("public").getAsDouble(),
+                web::toString);
+            assertTrue(web.getAsJsonObject("messagesOutPerSByStream").get("private").getAsDouble() > 0,
+                web::toString);
+            final JsonArray kinds = onlyCluster(status).getAsJsonArray("streamKinds");
+            assertEquals(4, kinds.size(), kinds::toString);
+            final JsonObject privateKind = kinds.get(2).getAsJsonObject();
+            assertEquals("private", privateKind.get("kind").getAsString(), kinds::toString);
+            assertTrue(privateKind.get("messagesOutPerS").getAsDouble() > 0, kinds::toString);
+            assertTrue(privateKind.get("messagesInPerS").getAsDouble() > 0, kinds::toString);
+            assertFalse(privateKind.getAsJsonArray("messagesOutHistory").isEmpty(), kinds::toString);
             final JsonObject cache = node(status, cluster.cache.id());
             assertEquals(cluster.cache.pid(), cache.get("pid").getAsLong());
             assertEquals("cache", cache.get("group").getAsString());
@@ -154,6 +172,29 @@ class MonitWebSystemTest
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
         }
+    }
+
+    /**
+     * @return out and in of one kind in the frame's {@code messages/s by stream (out/in):} line.
+     */
+    private static String[] byStream(final String frame, final String kind)
+    {
+        for (final String line : frame.split("\n"))
+        {
+            if (line.startsWith("  messages/s by stream (out/in):"))
+            {
+                final String[] words = line.trim().split("\\s+");
+                for (int i = 0; i < words.length - 1; i++)
+                {
+                    if (words[i].equals(kind))
+                    {
+                        return words[i + 1].split("/");
+                    }
+                }
+            }
+        }
+
+        throw new AssertionError("no " + kind + " in a messages/s by stream line: " + frame);
     }
 
     private static JsonObject status(final HttpClient client, final String base, final List<String> seen)

@@ -101,6 +101,9 @@ class StatusPageBrowserSystemTest
         assertTrue(dom.contains("<td class=\"t state online\">online</td>"), dom);
         assertTrue(dom.contains("<svg class=\"spark\""), dom);
         assertTrue(dom.contains("private TestWorker#" + cluster.web.id()), dom);
+        // the messages per second per kind of stream, a row per kind
+        assertTrue(dom.contains("<tr class=\"kind\" data-kind=\"private\">"), dom);
+        assertTrue(dom.contains("<tr class=\"kind\" data-kind=\"confirmation\">"), dom);
         // the sparkline of the web worker's messages in has points (rates were sampled every 200 ms)
         assertTrue(Pattern.compile("<polyline points=\"[0-9.]+,[0-9.]+ [0-9.]+,[0-9.]+").matcher(dom).find(), dom);
 
