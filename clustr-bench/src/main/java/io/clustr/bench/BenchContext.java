@@ -28,6 +28,8 @@ final class BenchContext
     long warmupMs;
     long durationMs;
     int rounds = 1;
+    long callsWarmupMs;
+    int callsRounds = 1;
     int termLength;
     String idle = "progressive";
     List<String> rttIdles = List.of("progressive", "yield");

@@ -66,6 +66,16 @@ public final class BenchRunner implements Callable<Integer>
         "the median of the rounds is reported, every round listed): default 5, quick 1.")
     private Integer rounds;
 
+    @Option(names = "--calls-warmup-ms", description = "Warm-up of each phase of the calls suite, for every system " +
+        "alike (default 10000, quick 3000): each phase starts fresh JVMs (workers, caller; clustr's master) whose " +
+        "C2 compiler threads take most of the CPU for the first seconds on 2 cores, so --warmup-ms (the data " +
+        "path's) is too short for it.")
+    private Long callsWarmupMs;
+
+    @Option(names = "--calls-rounds", description = "Rounds of the calls suite (the systems interleaved in each " +
+        "round; the median of the rounds is reported, every round listed): default 3, quick 1.")
+    private Integer callsRounds;
+
     @Option(names = "--spawn-reps",
         description = "Timed spawns of 1 and of 8 workers, interleaved (default 5, quick 3).")
     private Integer spawnReps;
@@ -270,6 +280,8 @@ public final class BenchRunner implements Callable<Integer>
         ctx.warmupMs = null != warmupMs ? warmupMs : (quick ? 400 : 1000);
         ctx.durationMs = null != durationMs ? durationMs : (quick ? 1000 : 3000);
         ctx.rounds = null != rounds ? rounds : (quick ? 1 : 5);
+        ctx.callsWarmupMs = null != callsWarmupMs ? callsWarmupMs : (quick ? 3000 : 10_000);
+        ctx.callsRounds = null != callsRounds ? callsRounds : (quick ? 1 : 3);
         ctx.idleWindowMs = null != idleMs ? idleMs : (quick ? 3000 : 10_000);
         ctx.settleMs = quick ? 1000 : 2000;
         ctx.startReps = quick ? 3 : 10;
@@ -333,6 +345,8 @@ public final class BenchRunner implements Callable<Integer>
             " warmup_ms=" + ctx.warmupMs +
             " duration_ms=" + ctx.durationMs +
             " rounds=" + ctx.rounds +
+            " calls_warmup_ms=" + ctx.callsWarmupMs +
+            " calls_rounds=" + ctx.callsRounds +
             " spawn_reps=" + ctx.spawnReps +
             " spawn_warmups=" + ctx.spawnWarmups);
         if ("start".equals(when))

@@ -19,13 +19,25 @@ import java.util.Map;
  *     request and its digest), {@value #CALLERS} concurrent callers, {@value #MD5_BYTES} B requests;</li>
  *     <li>{@code bench=call_empty}: the same with the empty function and {@value #EMPTY_BYTES} B (messaging
  *     only);</li>
- *     <li>{@code bench=call_rtt}: one caller, the empty function, {@value #EMPTY_BYTES} B (the round trip);</li>
+ *     <li>{@code bench=call_rtt}: one caller, the empty function, {@value #EMPTY_BYTES} B, against
+ *     {@value #RTT_WORKERS} worker of its own (the round trip). Not the 3 workers of {@code call_empty}: a client
+ *     spreads its calls over the servers (clustr's: most free slots, ties least recently used), so one caller
+ *     would visit each of 3 servers only every third round trip, each then found backed off by its idle strategy;
+ *     raw Aeron's ping-pong ({@code ratio_p50_vs_aeron}) has one ponger, so 1 worker is the like-for-like;</li>
  *     <li>{@code bench=job}: fire-and-forget jobs of {@value #EMPTY_BYTES} B to {@value #WORKERS} workers, jobs run
  *     per second (systems with a job queue).</li>
  * </ul>
  * Every worker and the caller are processes of their own, started through clustr-spawn like the bench's others;
  * what each runs is {@link CallWorkerMain} and {@link CallerMain} over the system's
- * {@link io.clustr.bench.calls.CallTransport}. The ratios ({@code ratio_vs_nats}, {@code ratio_vs_redis} on
+ * {@link io.clustr.bench.calls.CallTransport}.
+ * <p>
+ * Each phase (md5, empty, round trip, jobs) starts fresh JVMs, so it has its own warm-up, {@code --calls-warmup-ms}
+ * (default 10 s, quick 3 s), the same for every system (the NATS and Redis clients and workers JIT too): with the
+ * data path's {@code --warmup-ms} of 1 s, a profile of clustr's md5 phase 1 s into the measured window had about
+ * 60 % of the CPU samples in C2 compiler threads on 2 cores. The suite runs {@code --calls-rounds} rounds (default
+ * 3, quick 1), each round every system in turn (nats, redis, clustr, then again), and reports the median of the
+ * rounds per figure with every round listed ({@code rounds_calls_per_s=..}, see {@link Results#addMedianOf}).
+ * The ratios ({@code ratio_vs_nats}, {@code ratio_vs_redis} on
  * clustr's lines, {@code ratio_p50_vs_aeron} on {@code call_rtt}) are added by {@link Ratios}.
  * <p>
  * A system is a {@link Peer}. NATS and Redis are {@link ProcessPeer}s: the bench starts their worker and caller
@@ -38,6 +50,8 @@ final class CallsSuite
 {
     static final String NAME = "calls";
     static final int WORKERS = 3;
+    static final int RTT_WORKERS = 1;
+    static final long PHASE_OVERHEAD_S = 4;
     static final int CALLERS = 20;
     static final int MD5_BYTES = 3072;
     static final int EMPTY_BYTES = 32;
@@ -109,6 +123,8 @@ final class CallsSuite
 
     void run()
     {
+        final List<String> systems = new ArrayList<>();
+        final Map<String, Peer> peers = new java.util.HashMap<>();
         for (final String system : ctx.callSystems)
         {
             final Peer peer = peer(system);
@@ -124,32 +140,85 @@ final class CallsSuite
                 continue;
             }
 
-            ctx.note(system + " calls: md5 of " + MD5_BYTES + " B, " + WORKERS + " workers, " + CALLERS + " callers");
-            try (Served served = peer.serve(CallFunctions.MD5, WORKERS))
-            {
-                add("call", system, CALLERS, MD5_BYTES, served.call(CALLERS, MD5_BYTES));
-            }
+            systems.add(system);
+            peers.put(system, peer);
+        }
 
-            ctx.note(system + " calls: empty function, " + EMPTY_BYTES + " B, " + CALLERS + " callers, then 1");
-            try (Served served = peer.serve(CallFunctions.EMPTY, WORKERS))
+        ctx.note("calls: " + ctx.callsRounds + " round(s) of " + String.join(", ", systems) + ", warm-up " +
+            ctx.callsWarmupMs + " ms + " + ctx.durationMs + " ms measured per phase; estimated " +
+            estimatedSeconds(systems) + " s");
+        final Results main = ctx.results;
+        final List<Results> roundResults = new ArrayList<>();
+        try
+        {
+            for (int round = 1; round <= ctx.callsRounds; round++)
             {
-                add("call_empty", system, CALLERS, EMPTY_BYTES, served.call(CALLERS, EMPTY_BYTES));
-                add("call_rtt", system, 1, EMPTY_BYTES, served.call(1, EMPTY_BYTES));
+                final Results roundResult = new Results(System.out);
+                roundResults.add(roundResult);
+                ctx.results = roundResult;
+                for (final String system : systems)
+                {
+                    ctx.note("calls round " + round + " of " + ctx.callsRounds + ": " + system);
+                    runRound(system, peers.get(system));
+                }
             }
+        }
+        finally
+        {
+            ctx.results = main;
+            main.addMedianOf(roundResults);
+        }
+    }
 
-            if (peer.hasJobs())
-            {
-                ctx.note(system + " jobs: fire-and-forget, " + EMPTY_BYTES + " B, " + WORKERS + " workers");
-                ctx.results.add(jobResult(system, EMPTY_BYTES, peer.jobs(WORKERS, EMPTY_BYTES)));
-            }
+    /**
+     * Roughly how long the suite takes: per phase the warm-up, the measured window and about
+     * {@value #PHASE_OVERHEAD_S} s of process start and stop.
+     */
+    private long estimatedSeconds(final List<String> systems)
+    {
+        long phases = 0;
+        for (final String system : systems)
+        {
+            phases += CallTransports.NATS.equals(system) ? 3 : 4;
+        }
+
+        return phases * ctx.callsRounds * ((ctx.callsWarmupMs + ctx.durationMs) / 1000 + PHASE_OVERHEAD_S);
+    }
+
+    private void runRound(final String system, final Peer peer)
+    {
+        ctx.note(system + " calls: md5 of " + MD5_BYTES + " B, " + WORKERS + " workers, " + CALLERS + " callers");
+        try (Served served = peer.serve(CallFunctions.MD5, WORKERS))
+        {
+            add("call", system, WORKERS, CALLERS, MD5_BYTES, served.call(CALLERS, MD5_BYTES));
+        }
+
+        ctx.note(system + " calls: empty function, " + EMPTY_BYTES + " B, " + WORKERS + " workers, " + CALLERS +
+            " callers");
+        try (Served served = peer.serve(CallFunctions.EMPTY, WORKERS))
+        {
+            add("call_empty", system, WORKERS, CALLERS, EMPTY_BYTES, served.call(CALLERS, EMPTY_BYTES));
+        }
+
+        ctx.note(system + " calls: round trip, empty function, " + EMPTY_BYTES + " B, " + RTT_WORKERS +
+            " worker, 1 caller");
+        try (Served served = peer.serve(CallFunctions.EMPTY, RTT_WORKERS))
+        {
+            add("call_rtt", system, RTT_WORKERS, 1, EMPTY_BYTES, served.call(1, EMPTY_BYTES));
+        }
+
+        if (peer.hasJobs())
+        {
+            ctx.note(system + " jobs: fire-and-forget, " + EMPTY_BYTES + " B, " + WORKERS + " workers");
+            ctx.results.add(jobResult(system, EMPTY_BYTES, peer.jobs(WORKERS, EMPTY_BYTES)));
         }
     }
 
     private void add(
-        final String bench, final String system, final int callers, final int msgBytes,
+        final String bench, final String system, final int workers, final int callers, final int msgBytes,
         final Map<String, String> fields)
     {
-        ctx.results.add(callResult(bench, system, callers, msgBytes, fields));
+        ctx.results.add(callResult(bench, system, workers, callers, msgBytes, fields));
     }
 
     /**
@@ -157,19 +226,20 @@ final class CallsSuite
      *
      * @param bench    call, call_empty or call_rtt.
      * @param system   the system.
+     * @param workers  how many workers served the calls.
      * @param callers  how many callers.
      * @param msgBytes request length.
      * @param fields   of the line.
-     * @return {@code bench=.. stream=- system=.. workers=3 callers=.. msg_bytes=.. calls_per_s=.. p50_us=..
+     * @return {@code bench=.. stream=- system=.. workers=.. callers=.. msg_bytes=.. calls_per_s=.. p50_us=..
      * p99_us=.. p90_us=.. p999_us=.. max_us=.. calls=..}.
      */
     static Result callResult(
-        final String bench, final String system, final int callers, final int msgBytes,
+        final String bench, final String system, final int workers, final int callers, final int msgBytes,
         final Map<String, String> fields)
     {
         final long calls = Long.parseLong(fields.get("calls"));
         final Result result = new Result(bench, "-", system)
-            .key("workers", WORKERS)
+            .key("workers", workers)
             .key("callers", callers)
             .key("msg_bytes", msgBytes)
             .value("calls_per_s", calls * 1e9 / Long.parseLong(fields.get("ns")), 0);
@@ -278,7 +348,7 @@ final class CallsSuite
             this.hasJobs = hasJobs;
         }
 
-        List<String> common(final String mode)
+        List<String> common(final String mode, final int workers)
         {
             final String host = CallTransports.NATS.equals(system) ? ctx.natsHost : ctx.redisHost;
             return BenchContext.list(
@@ -288,13 +358,13 @@ final class CallsSuite
         List<String> timed(final List<String> args)
         {
             args.addAll(BenchContext.list(
-                "--warmup-ms", Long.toString(ctx.warmupMs), "--duration-ms", Long.toString(ctx.durationMs)));
+                "--warmup-ms", Long.toString(ctx.callsWarmupMs), "--duration-ms", Long.toString(ctx.durationMs)));
             return args;
         }
 
         long timeoutMs()
         {
-            return ctx.warmupMs + ctx.durationMs + 60_000;
+            return ctx.callsWarmupMs + ctx.durationMs + 60_000;
         }
 
         List<BenchChild> startWorkers(final String mode, final String function, final int workers)
@@ -304,7 +374,7 @@ final class CallsSuite
             {
                 for (int i = 0; i < workers; i++)
                 {
-                    final List<String> args = common(mode);
+                    final List<String> args = common(mode, workers);
                     args.addAll(BenchContext.list("--function", function, "--worker", Integer.toString(i)));
                     children.add(ctx.java(system + "-" + function + "-" + mode + "-worker-" + i,
                         CallWorkerMain.class, args));
@@ -331,11 +401,11 @@ final class CallsSuite
             {
                 public Map<String, String> call(final int callers, final int msgBytes)
                 {
-                    final List<String> args = timed(common("call"));
+                    final List<String> args = timed(common("call", workers));
                     args.addAll(BenchContext.list("--function", function, "--callers", Integer.toString(callers),
                         "--msg-bytes", Integer.toString(msgBytes)));
                     try (BenchChild caller = ctx.java(
-                        system + "-" + function + "-caller-" + callers, CallerMain.class, args))
+                        system + "-" + function + "-" + workers + "w-caller-" + callers, CallerMain.class, args))
                     {
                         final Map<String, String> fields =
                             BenchContext.fields(caller.awaitLine("BENCH bench=call", timeoutMs()));
@@ -362,9 +432,12 @@ final class CallsSuite
             final List<BenchChild> children = startWorkers("job", CallFunctions.EMPTY, workers);
             try
             {
-                final List<String> args = timed(common("job"));
-                args.addAll(BenchContext.list(
-                    "--workers", Integer.toString(workers), "--msg-bytes", Integer.toString(msgBytes)));
+                final List<String> args = timed(common("job", workers));
+                if (!args.contains("--workers"))
+                {
+                    args.addAll(BenchContext.list("--workers", Integer.toString(workers)));
+                }
+                args.addAll(BenchContext.list("--msg-bytes", Integer.toString(msgBytes)));
                 try (BenchChild submitter = ctx.java(system + "-job-submitter", CallerMain.class, args))
                 {
                     final Map<String, String> fields =
@@ -401,10 +474,10 @@ final class CallsSuite
                 "io.clustr.bench.clustr.ClustrCalls is not on the class path";
         }
 
-        List<String> common(final String mode)
+        List<String> common(final String mode, final int workers)
         {
             return BenchContext.list("--system", CallTransports.CLUSTR, "--mode", mode,
-                "--aeron-dir", directory(), "--workers", Integer.toString(WORKERS));
+                "--aeron-dir", directory(), "--workers", Integer.toString(workers));
         }
 
         private String directory()

@@ -2,6 +2,7 @@ package io.clustr.bench;
 
 import io.clustr.bench.calls.CallTransports;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -112,7 +113,10 @@ final class Ratios
 
     /**
      * clustr's calls against NATS and Redis lists (same workers, callers and size), its jobs against Redis lists,
-     * and every system's call round trip against raw Aeron's ping-pong p50 (the run's idle strategy, same size).
+     * and every system's call round trip (1 worker, 1 caller) against raw Aeron's ping-pong p50 (the run's idle
+     * strategy, same size). All of the medians of the calls rounds; each round's ratio is listed too: against the
+     * same round of the peer (the systems are interleaved per round), and for the round trip against raw Aeron's
+     * median (its rounds are the data path's, not interleaved with the calls rounds).
      */
     private static void addCallRatios(final BenchContext ctx, final Result result)
     {
@@ -125,21 +129,37 @@ final class Ratios
         {
             for (final String peer : new String[]{CallTransports.NATS, CallTransports.REDIS})
             {
-                result.ratio("ratio_vs_" + peer, result.value("calls_per_s"), results.value(
-                    "calls_per_s", "bench", bench, "system", peer, "workers", result.key("workers"),
-                    "callers", result.key("callers"), "msg_bytes", size));
+                final Result other = results.find("bench", bench, "system", peer, "workers", result.key("workers"),
+                    "callers", result.key("callers"), "msg_bytes", size);
+                if (null != other)
+                {
+                    result.ratio("ratio_vs_" + peer, result.value("calls_per_s"), other.value("calls_per_s"));
+                    result.roundRatios(
+                        "ratio_vs_" + peer, result.rounds("calls_per_s"), other.rounds("calls_per_s"));
+                }
             }
         }
         else if ("call_rtt".equals(bench))
         {
-            result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), results.value(
-                "p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", ctx.idle, "msg_bytes", size));
+            final double aeronP50 = results.value(
+                "p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", ctx.idle, "msg_bytes", size);
+            result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), aeronP50);
+            if (!Double.isNaN(aeronP50))
+            {
+                final List<Double> perRound = result.rounds("p50_us");
+                result.roundRatios("ratio_p50_vs_aeron", perRound, Collections.nCopies(
+                    perRound.size(), aeronP50));
+            }
         }
         else if (clustr && "job".equals(bench))
         {
-            result.ratio("ratio_vs_redis", result.value("jobs_per_s"), results.value(
-                "jobs_per_s", "bench", "job", "system", CallTransports.REDIS, "workers", result.key("workers"),
-                "msg_bytes", size));
+            final Result redis = results.find("bench", "job", "system", CallTransports.REDIS,
+                "workers", result.key("workers"), "msg_bytes", size);
+            if (null != redis)
+            {
+                result.ratio("ratio_vs_redis", result.value("jobs_per_s"), redis.value("jobs_per_s"));
+                result.roundRatios("ratio_vs_redis", result.rounds("jobs_per_s"), redis.rounds("jobs_per_s"));
+            }
         }
     }
 }

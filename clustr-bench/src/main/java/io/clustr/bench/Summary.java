@@ -150,9 +150,11 @@ final class Summary
 
     private void calls()
     {
-        out.println("== Calls and jobs (work-pattern issue): " + CallsSuite.WORKERS + " worker processes, each " +
-            "running one call at a time; latency from the call to its reply (HdrHistogram), microseconds; one " +
-            "measured window each ==");
+        out.println("== Calls and jobs (work-pattern issue): worker processes each running one call at a time (" +
+            CallsSuite.WORKERS + ", the round trip " + CallsSuite.RTT_WORKERS + "); latency from the call to its " +
+            "reply (HdrHistogram), microseconds; median of " + ctx.callsRounds + " interleaved round" +
+            (1 == ctx.callsRounds ? "" : "s") + " after a " + ctx.callsWarmupMs + " ms warm-up each; rounds: " +
+            "calls/s | p50 ==");
         out.println(String.format(Locale.ROOT, "%-8s %-30s %12s %9s %9s %9s %9s %9s   %s",
             "system", "workload", "calls/s", "p50", "p90", "p99", "p99.9", "max", "ratios"));
         for (final String bench : new String[]{"call", "call_empty", "call_rtt"})
@@ -165,7 +167,8 @@ final class Summary
                 }
 
                 final String label = ("call".equals(bench) ? "md5 " : "empty ") + result.key("msg_bytes") + " B, " +
-                    result.key("callers") + " caller" + ("1".equals(result.key("callers")) ? "" : "s");
+                    result.key("workers") + "w, " + result.key("callers") + " caller" +
+                    ("1".equals(result.key("callers")) ? "" : "s");
                 final StringBuilder ratios = new StringBuilder();
                 for (final String ratio : new String[]{"ratio_vs_nats", "ratio_vs_redis", "ratio_p50_vs_aeron"})
                 {
@@ -179,7 +182,7 @@ final class Summary
                 out.println(String.format(Locale.ROOT, "%-8s %-30s %12.0f %9.2f %9.2f %9.2f %9.2f %9.2f   %s",
                     result.key("system"), label, result.value("calls_per_s"), result.value("p50_us"),
                     result.value("p90_us"), result.value("p99_us"), result.value("p999_us"), result.value("max_us"),
-                    ratios).stripTrailing());
+                    ratios).stripTrailing() + callRounds(result, "calls_per_s", "p50_us"));
             }
         }
 
@@ -190,7 +193,7 @@ final class Summary
                 out.println(String.format(Locale.ROOT, "%-8s %-30s %12.0f jobs/s%s",
                     result.key("system"), "fire-and-forget " + result.key("msg_bytes") + " B",
                     result.value("jobs_per_s"), null == result.text("ratio_vs_redis") ? "" :
-                    "   ratio_vs_redis=" + result.text("ratio_vs_redis")));
+                    "   ratio_vs_redis=" + result.text("ratio_vs_redis")) + callRounds(result, "jobs_per_s", null));
             }
         }
 
@@ -355,6 +358,22 @@ final class Summary
 
         lines.forEach(out::println);
         out.println();
+    }
+
+    private static String callRounds(final Result result, final String rate, final String latency)
+    {
+        if (result.rounds(rate).isEmpty())
+        {
+            return "";
+        }
+
+        final StringBuilder text = new StringBuilder("   rounds ").append(Result.list(result.rounds(rate), 0));
+        if (null != latency && !result.rounds(latency).isEmpty())
+        {
+            text.append(" | ").append(Result.list(result.rounds(latency), 2));
+        }
+
+        return text.toString();
     }
 
     private String rounds()
