@@ -60,7 +60,7 @@ public final class HelloWorker
             worker.publish(master, notifyRequest, 0, notifyRequest.capacity());     // before answering: see the test
             response.header(WORKER_HEADER, id).text("hello world\n");
         });
-        worker.onKill((code) -> server.close());
+        worker.onKill((code) -> server.closeGracefully());     // a reload fails no request: see closeGracefully
         worker.announceListening(server.address());                                 // the master's onListening
         // end::worker[]
     }

@@ -5,6 +5,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -14,9 +16,15 @@ import java.util.Objects;
  * around. This is how Node's cluster workers share a port, without its primary process in the accept path.
  * <p>
  * Every socket on the port must be opened with {@code SO_REUSEPORT} and by the same user; a plain socket already on
- * the port makes the bind fail. A connection is handed to a socket when it arrives: closing a worker's socket resets
- * the connections waiting in its own accept queue, so a worker that stops should close its socket only after it has
- * stopped taking new requests. Connections that arrive before a worker listens go to the sockets already listening.
+ * the port makes the bind fail. Connections that arrive before a worker listens go to the sockets already listening.
+ * <p>
+ * A connection is handed to one socket when it arrives, and waits in that socket's accept queue. Closing the socket
+ * resets the connections still waiting there (and drops the handshakes still under way), unless the kernel migrates
+ * them to another socket of the port: Linux does that from 5.14 when {@code net.ipv4.tcp_migrate_req} is 1 (a
+ * setting of each network namespace, 0 unless set; {@link #isMigratingQueuedConnections()}). So a worker that stops
+ * without failing a connection first accepts everything queued, closes its socket, and serves what it accepted
+ * ({@link SimpleHttpServer#closeGracefully(java.time.Duration)}); only the connections that arrive between that last
+ * accept and the close are lost without the migration: a handful in a reload under load, never with it.
  */
 public final class SharedPort
 {
@@ -24,6 +32,8 @@ public final class SharedPort
      * The accept queue length used when none is given.
      */
     public static final int DEFAULT_BACKLOG = 1024;
+
+    private static final Path MIGRATE_REQ_SETTING = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
 
     private SharedPort()
     {
@@ -41,6 +51,27 @@ public final class SharedPort
             return channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
         }
         catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Does the kernel move the connections queued on a closing socket to another socket of its port? True when
+     * {@code /proc/sys/net/ipv4/tcp_migrate_req} reads 1 in this process's network namespace (Linux 5.14 and later;
+     * {@code sysctl -w net.ipv4.tcp_migrate_req=1}, or {@code net.ipv4.tcp_migrate_req = 1} in
+     * {@code /etc/sysctl.d}, as root). Without it a worker closing its socket resets the few connections the kernel
+     * queued on it after its last accept.
+     *
+     * @return true if queued connections migrate, false if they are reset or the setting cannot be read.
+     */
+    public static boolean isMigratingQueuedConnections()
+    {
+        try
+        {
+            return "1".equals(Files.readString(MIGRATE_REQ_SETTING).trim());
+        }
+        catch (final IOException | SecurityException ex)
         {
             return false;
         }

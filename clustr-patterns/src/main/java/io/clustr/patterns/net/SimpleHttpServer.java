@@ -9,6 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +36,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop: return quickly. It fills in the {@link Response} it is given; a handler that throws answers 500 with the
  * exception's class, and the server goes on. The thread is not a daemon: like a listening Node server, it keeps
  * the JVM alive until {@link #close()}.
+ * <p>
+ * To stop without failing a request, as a worker replaced by a rolling restart must, call
+ * {@link #closeGracefully(Duration)} (Node's {@code server.close()}): it takes every connection already in the
+ * socket's accept queue, closes the listening socket, answers the requests that are queued or in flight with
+ * {@code Connection: close}, closes kept-alive connections that stay idle, and stops once every connection is
+ * closed, or at the drain timeout. On a port shared with {@link SharedPort}, the connections the kernel queues on the
+ * socket between that last accept and the close are reset, unless the kernel migrates them to another worker's
+ * socket: see {@link SharedPort#isMigratingQueuedConnections()}.
  */
 public final class SimpleHttpServer implements AutoCloseable
 {
@@ -48,8 +57,22 @@ public final class SimpleHttpServer implements AutoCloseable
      */
     public static final int MAX_BODY_LENGTH = 1024 * 1024;
 
+    /**
+     * How long {@link #closeGracefully()} lets connections finish: well inside the 5 s a clustr worker is given to
+     * exit after a kill ({@code clustr.kill.grace}).
+     */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * While draining, a kept-alive connection that has answered a request and then received nothing for this long
+     * is closed; a client that sends on it at that moment sees the connection closed, as with any HTTP server closing
+     * an idle connection. A connection that has not yet sent its first request is left open until the drain timeout.
+     */
+    public static final Duration DRAIN_IDLE_TIMEOUT = Duration.ofMillis(500);
+
     private static final int READ_BUFFER_LENGTH = 4096;
-    private static final int MAX_DRAIN_LENGTH = 64 * 1024;
+    private static final long DRAIN_POLL_MS = 20;
+    private static final int MAX_LINGER_LENGTH = 64 * 1024;
     private static final long CLOSE_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(5);
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
@@ -61,6 +84,10 @@ public final class SimpleHttpServer implements AutoCloseable
     private final AtomicLong requests = new AtomicLong();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
     private volatile boolean isRunning = true;
+    private volatile long drainTimeoutNs = -1;
+    private long drainStartNs;
+    private long drainDeadlineNs;
+    private boolean isDraining;
 
     private SimpleHttpServer(final ServerSocketChannel serverChannel, final Handler handler) throws IOException
     {
@@ -150,18 +177,59 @@ public final class SimpleHttpServer implements AutoCloseable
 
     /**
      * Stop listening, close every connection and stop the thread (waits up to 5 s for a handler still running).
-     * Idempotent; from the handler itself it returns at once and the thread stops after the handler.
+     * Requests queued or in flight are not answered: use {@link #closeGracefully(Duration)} for that. Idempotent;
+     * from the handler itself it returns at once and the thread stops after the handler.
      */
     @Override
     public void close()
     {
         isRunning = false;
         selector.wakeup();
+        awaitThread(CLOSE_TIMEOUT_MS);
+    }
+
+    /**
+     * {@link #closeGracefully(Duration)} with {@link #DEFAULT_DRAIN_TIMEOUT}.
+     */
+    public void closeGracefully()
+    {
+        closeGracefully(DEFAULT_DRAIN_TIMEOUT);
+    }
+
+    /**
+     * Stop listening without failing a request, then stop: accept every connection already queued on the listening
+     * socket and close it, so new connections go to the other sockets sharing the port; answer every request queued
+     * or in flight, each with {@code Connection: close}; close kept-alive connections idle for
+     * {@link #DRAIN_IDLE_TIMEOUT}; stop when no connection is left open, or when the drain timeout has passed
+     * (closing what is left, as {@link #close()} does). Waits for that, plus up to 5 s for a handler still running.
+     * Idempotent, and {@link #close()} during the drain cuts it short; from the handler itself it returns at once.
+     *
+     * @param drainTimeout how long connections may take to finish, more than zero; a worker that drains in its kill
+     *                     hook must finish well inside its kill grace ({@code clustr.kill.grace}, 5 s).
+     */
+    public void closeGracefully(final Duration drainTimeout)
+    {
+        Objects.requireNonNull(drainTimeout, "drainTimeout must not be null, e.g. DEFAULT_DRAIN_TIMEOUT");
+        if (drainTimeout.isZero() || drainTimeout.isNegative())
+        {
+            throw new IllegalArgumentException("drain timeout must be more than zero, was " + drainTimeout +
+                " (close() stops at once)");
+        }
+        if (drainTimeoutNs < 0)
+        {
+            drainTimeoutNs = drainTimeout.toNanos();
+        }
+        selector.wakeup();
+        awaitThread(drainTimeout.toMillis() + CLOSE_TIMEOUT_MS);
+    }
+
+    private void awaitThread(final long timeoutMs)
+    {
         if (Thread.currentThread() != thread)
         {
             try
             {
-                thread.join(CLOSE_TIMEOUT_MS);
+                thread.join(timeoutMs);
             }
             catch (final InterruptedException ex)
             {
@@ -176,7 +244,22 @@ public final class SimpleHttpServer implements AutoCloseable
         {
             while (isRunning)
             {
-                selector.select();
+                if (!isDraining && drainTimeoutNs >= 0)
+                {
+                    beginDrain();
+                }
+                if (isDraining)
+                {
+                    if (closeIdleAndCountOpen(System.nanoTime()) == 0)
+                    {
+                        break;
+                    }
+                    selector.select(DRAIN_POLL_MS);
+                }
+                else
+                {
+                    selector.select();
+                }
                 final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext())
                 {
@@ -222,6 +305,54 @@ public final class SimpleHttpServer implements AutoCloseable
             closeQuietly(selector);
             closeQuietly(serverChannel);
         }
+    }
+
+    /**
+     * Take what is queued on the listening socket, then close it: from now on the kernel gives new connections to
+     * the other sockets on the port.
+     */
+    private void beginDrain() throws IOException
+    {
+        isDraining = true;
+        drainStartNs = System.nanoTime();
+        drainDeadlineNs = drainStartNs + drainTimeoutNs;
+        accept();
+        final SelectionKey serverKey = serverChannel.keyFor(selector);
+        if (null != serverKey)
+        {
+            serverKey.cancel();
+        }
+        serverChannel.close();
+    }
+
+    /**
+     * Draining: close the connections idle too long, or all of them at the deadline.
+     *
+     * @return how many connections are still open.
+     */
+    private int closeIdleAndCountOpen(final long nowNs)
+    {
+        final boolean isPastDeadline = nowNs - drainDeadlineNs >= 0;
+        final long idleNs = DRAIN_IDLE_TIMEOUT.toNanos();
+        int open = 0;
+        for (final SelectionKey key : selector.keys())
+        {
+            if (!key.isValid() || !(key.attachment() instanceof Connection connection))
+            {
+                continue;
+            }
+            if (isPastDeadline ||
+                (connection.isIdle() && nowNs - Math.max(connection.lastReadNs, drainStartNs) >= idleNs))
+            {
+                connection.close();
+            }
+            else if (connection.channel.isOpen())
+            {
+                open++;
+            }
+        }
+
+        return open;
     }
 
     private void accept() throws IOException
@@ -488,8 +619,10 @@ public final class SimpleHttpServer implements AutoCloseable
         private byte[] in = new byte[READ_BUFFER_LENGTH];
         private int inLength;
         private boolean isClosingAfterWrites;
-        private boolean isDraining;
-        private int drained;
+        private boolean isLingering;
+        private int lingered;
+        private long answered;
+        private long lastReadNs = System.nanoTime();
 
         Connection(final SocketChannel channel)
         {
@@ -504,9 +637,9 @@ public final class SimpleHttpServer implements AutoCloseable
             }
             if (key.isValid() && key.isReadable())
             {
-                if (isDraining)
+                if (isLingering)
                 {
-                    drain();
+                    linger();
                 }
                 else if (!isClosingAfterWrites)
                 {
@@ -520,11 +653,11 @@ public final class SimpleHttpServer implements AutoCloseable
 
             if (pendingWrites.isEmpty())
             {
-                if (isClosingAfterWrites && !isDraining)
+                if (isClosingAfterWrites && !isLingering)
                 {
                     // A lingering close: send FIN, then read until the client closes, so that a request it is still
                     // sending does not make the kernel reset the connection before the client reads the answer.
-                    isDraining = true;
+                    isLingering = true;
                     channel.shutdownOutput();
                 }
                 key.interestOps(SelectionKey.OP_READ);
@@ -536,20 +669,29 @@ public final class SimpleHttpServer implements AutoCloseable
             }
         }
 
-        private void drain() throws IOException
+        private void linger() throws IOException
         {
             readBuffer.clear();
             final int read = channel.read(readBuffer);
-            if (read < 0 || (drained += read) > MAX_DRAIN_LENGTH)
+            if (read < 0 || (lingered += read) > MAX_LINGER_LENGTH)
             {
                 close();
             }
+        }
+
+        /**
+         * @return true if the connection has answered a request and is waiting for the next, with nothing of it read.
+         */
+        boolean isIdle()
+        {
+            return answered > 0 && 0 == inLength && pendingWrites.isEmpty() && !isClosingAfterWrites;
         }
 
         private void read() throws IOException
         {
             readBuffer.clear();
             final int read = channel.read(readBuffer);
+            lastReadNs = System.nanoTime();
             if (read < 0)
             {
                 // the client has sent all it will: answer what it asked for, then close
@@ -648,8 +790,8 @@ public final class SimpleHttpServer implements AutoCloseable
 
             final String version = requestLine[2];
             final String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
-            final boolean isKeepAlive = "HTTP/1.0".equals(version) ?
-                connection.contains("keep-alive") : !connection.contains("close");
+            final boolean isKeepAlive = !isDraining && ("HTTP/1.0".equals(version) ?
+                connection.contains("keep-alive") : !connection.contains("close"));
 
             final Request request = new Request(requestLine[0], requestLine[1], version, headers, body);
             final Response response = new Response();
@@ -666,6 +808,7 @@ public final class SimpleHttpServer implements AutoCloseable
 
             respond(response.encode("HEAD".equals(request.method()), !isKeepAlive));
             isClosingAfterWrites = !isKeepAlive;
+            answered++;
 
             return isKeepAlive;
         }
