@@ -3,6 +3,7 @@ package io.clustr.examples.cluster;
 import io.clustr.LifecycleListener;
 import io.clustr.Master;
 import io.clustr.Message;
+import io.clustr.Readiness;
 import io.clustr.WorkerHandle;
 import io.clustr.patterns.net.SharedPort;
 import io.clustr.spawn.CpuSet;
@@ -102,6 +103,8 @@ public final class ClusterMaster
             }
         });
 
+        // a replacement in `clustr reload web` is ready once it listens; the old worker then drains and exits
+        master.readiness("web", Readiness.listening());
         final List<Spec> specs = specs(host, port, workerCount);
         master.onLifecycle(new LifecycleListener()
         {
