@@ -475,13 +475,22 @@ public final class Configuration
     }
 
     /**
+     * MTU of clustr's IPC streams: the longest frame, Aeron's 32-byte header included. A message up to
+     * {@code IPC_MTU_LENGTH - 32} bytes (8,160) is one frame, written in place by one claim; a longer one is
+     * fragmented. Aeron's IPC default (1,408 bytes) splits a 3 KiB message into 3 frames, each reassembled by a copy
+     * on the way in; 8 KiB is the largest MTU every valid term length allows (term length / 8 with the smallest,
+     * 64 KiB, terms). Every node of a cluster must use the same value, since they share each IPC publication.
+     */
+    public static final int IPC_MTU_LENGTH = 8192;
+
+    /**
      * The channel of clustr's IPC streams.
      *
      * @param termLength term length of every log.
-     * @return {@code aeron:ipc?term-length=<termLength>}.
+     * @return {@code aeron:ipc?term-length=<termLength>|mtu=}{@value #IPC_MTU_LENGTH}.
      */
     public static String ipcChannel(final int termLength)
     {
-        return "aeron:ipc?term-length=" + termLength;
+        return "aeron:ipc?term-length=" + termLength + "|mtu=" + IPC_MTU_LENGTH;
     }
 }

@@ -69,12 +69,12 @@ class FrameCodecTest
     }
 
     @ParameterizedTest
-    @CsvSource({ "0", "1", "32", "1376" })
+    @CsvSource({ "0", "1", "32", "1376", "8160" })
     void shouldDeliverThePayloadRightAfterAeronsHeader(final int payloadLength)
     {
         final byte[] payload = new byte[payloadLength];
         new Random(payloadLength).nextBytes(payload);
-        final UnsafeBuffer term = new UnsafeBuffer(new byte[4096]);
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[16384]);
         final int frameOffset = 64;
         final Header header = frame(term, frameOffset, FrameFormat.reservedValue(42, 3));
         term.putBytes(frameOffset + DataHeaderFlyweight.HEADER_LENGTH, payload);

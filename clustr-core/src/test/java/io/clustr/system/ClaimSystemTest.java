@@ -1,7 +1,9 @@
 package io.clustr.system;
 
+import io.aeron.protocol.DataHeaderFlyweight;
 import io.clustr.Channel;
 import io.clustr.Claim;
+import io.clustr.Configuration;
 import io.clustr.WorkerHandle;
 import io.clustr.test.DriverErrorLogWatcher;
 import io.clustr.test.InterruptAfter;
@@ -66,6 +68,24 @@ class ClaimSystemTest
     }
 
     @Test
+    void shouldDeliverTheLargestClaimWhole()
+    {
+        final int length = Configuration.IPC_MTU_LENGTH - DataHeaderFlyweight.HEADER_LENGTH;
+        final Claim claim = cluster.master.claim(Channel.worker(web.id()), length);
+        assertEquals(length, claim.length());
+        for (int i = 0; i < length - 1; i++)
+        {
+            claim.buffer().putByte(claim.offset() + i, (byte)('a' + (i % 26)));
+        }
+        claim.buffer().putByte(claim.offset() + length - 1, (byte)'!');
+        claim.commit();
+
+        final String received = cluster.await((m) -> m.endsWith("!"));
+        assertEquals(length, received.length() - received.lastIndexOf('|') - 1, "payload length");
+        assertTrue(received.startsWith("private|" + web.id() + "|0||abcdefghijklmnopqrstuvwxyzabc"), received);
+    }
+
+    @Test
     void shouldCarryTheSenderAndItsGroupFromAWorkersClaim()
     {
         cluster.master.publish(Channel.worker(web.id()), "claim:group:cache:from-web");
@@ -90,8 +110,8 @@ class ClaimSystemTest
     void shouldRefuseClaimsThatCannotWorkWithClearErrors()
     {
         final IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
-            () -> cluster.master.claim(Channel.PUBLIC, 2000));
-        assertTrue(tooLarge.getMessage().contains("at most 1376 bytes"), tooLarge.getMessage());
+            () -> cluster.master.claim(Channel.PUBLIC, 8161));
+        assertTrue(tooLarge.getMessage().contains("at most 8160 bytes"), tooLarge.getMessage());
         assertThrows(IllegalArgumentException.class, () -> cluster.master.claim(Channel.CONFIRMATION, 8));
 
         final Claim claim = cluster.master.claim(Channel.worker(cache.id()), 5);
