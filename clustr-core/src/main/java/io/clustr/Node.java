@@ -46,8 +46,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public abstract sealed class Node implements AutoCloseable permits Master, Worker
 {
-    private static final System.Logger LOGGER = System.getLogger(Node.class.getName());
-
     /**
      * Environment variable with the media driver directory of the cluster, set for spawned children.
      */
@@ -851,7 +849,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         }
         else
         {
-            LOGGER.log(
+            NodeLog.logger().log(
                 System.Logger.Level.WARNING, "clustr: node " + id + " (" + nameForLog() + ") is closing: " + why);
             close(0);
         }

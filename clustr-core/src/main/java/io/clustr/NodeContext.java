@@ -21,8 +21,6 @@ import java.util.function.IntConsumer;
  */
 public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
 {
-    private static final System.Logger LOGGER = System.getLogger(Node.class.getName());
-
     private volatile boolean isConcluded;
     private String aeronDirectoryName;
     private String aeronDirectorySource;
@@ -99,7 +97,7 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
         {
             final String label = null == name ? "clustr" : "clustr " + name;
             errorHandler = (throwable) ->
-                LOGGER.log(System.Logger.Level.ERROR, label + " error: " + throwable, throwable);
+                NodeLog.logger().log(System.Logger.Level.ERROR, label + " error: " + throwable, throwable);
         }
         if (null == cpus)
         {

@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class NodeTermination
 {
-    private static final System.Logger LOGGER = System.getLogger(Node.class.getName());
-
     static final long AGENT_STOP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     static final long AGENT_STOP_IN_SHUTDOWN_NS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long SHUTDOWN_MARGIN_NS = TimeUnit.SECONDS.toNanos(2);
@@ -126,9 +124,9 @@ final class NodeTermination
                 {
                     if (!isShuttingDown)
                     {
-                        LOGGER.log(System.Logger.Level.WARNING, "clustr: node " + node.id() + "'s thread did not " +
-                            "stop within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (a handler is still " +
-                            "running): its Aeron client is closed when the handler returns");
+                        NodeLog.logger().log(System.Logger.Level.WARNING, "clustr: node " + node.id() +
+                            "'s thread did not stop within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) +
+                            " ms (a handler is still running): its Aeron client is closed when the handler returns");
                     }
                     node.onClosed();
                 }
@@ -275,7 +273,7 @@ final class NodeTermination
     private void beginExit(final int exitCode, final boolean runKillHooks, final String reason)
     {
         // A worker's last stderr lines are its exit reason in its parent: this one says who ended it and why.
-        LOGGER.log(
+        NodeLog.logger().log(
             0 == exitCode ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
             "clustr: node " + node.id() + " (" + node.nameForLog() + ") is exiting with code " + exitCode + ": " +
             reason);
