@@ -219,33 +219,73 @@ public final class ClustrCounters
     static Counter allocateNamed(
         final Aeron aeron, final int typeId, final String name, final long nodeId, final String labelSuffix)
     {
-        final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
-        key.putLong(0, nodeId, ByteOrder.LITTLE_ENDIAN);
-        final UnsafeBuffer label = labelBuffer("clustr " + name + ": node=" + nodeId + labelSuffix);
+        final UnsafeBuffer key = namedKey(nodeId);
+        final UnsafeBuffer label = namedLabel(name, nodeId, labelSuffix);
 
         return aeron.addCounter(typeId, key, 0, key.capacity(), label, 0, label.capacity());
     }
 
     /**
-     * Allocate a node's {@link #NODE_TYPE_ID} counter, in state {@link #NODE_STARTING}.
+     * Ask for one of a node's counters as {@link #allocateNamed} makes it, without waiting for the driver's answer.
+     *
+     * @param aeron       client of the node.
+     * @param typeId      one of this class's type ids.
+     * @param name        short name for the label, e.g. "malformed frames".
+     * @param nodeId      id of the node, the counter's key.
+     * @param labelSuffix appended to the label after the node id.
+     * @return the registration id, for {@code aeron.getCounter}.
+     */
+    static long asyncAllocateNamed(
+        final Aeron aeron, final int typeId, final String name, final long nodeId, final String labelSuffix)
+    {
+        final UnsafeBuffer key = namedKey(nodeId);
+        final UnsafeBuffer label = namedLabel(name, nodeId, labelSuffix);
+
+        return aeron.asyncAddCounter(typeId, key, 0, key.capacity(), label, 0, label.capacity());
+    }
+
+    private static UnsafeBuffer namedKey(final long nodeId)
+    {
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
+        key.putLong(0, nodeId, ByteOrder.LITTLE_ENDIAN);
+        return key;
+    }
+
+    private static UnsafeBuffer namedLabel(final String name, final long nodeId, final String labelSuffix)
+    {
+        return labelBuffer("clustr " + name + ": node=" + nodeId + labelSuffix);
+    }
+
+    /**
+     * Ask for a node's {@link #NODE_TYPE_ID} counter without waiting for the driver's answer; once made, the caller
+     * sets it to {@link #NODE_STARTING}.
      *
      * @param aeron  client of the node.
      * @param member the node.
-     * @return the counter, owned by the caller.
+     * @return the registration id, for {@code aeron.getCounter}.
      */
-    static Counter allocateNode(final Aeron aeron, final MemberInfo member)
+    static long asyncAllocateNode(final Aeron aeron, final MemberInfo member)
+    {
+        final UnsafeBuffer key = nodeKey(member);
+        final UnsafeBuffer label = nodeLabel(member);
+
+        return aeron.asyncAddCounter(NODE_TYPE_ID, key, 0, key.capacity(), label, 0, label.capacity());
+    }
+
+    private static UnsafeBuffer nodeKey(final MemberInfo member)
     {
         final UnsafeBuffer key = new UnsafeBuffer(new byte[NODE_KEY_LENGTH]);
         key.putLong(0, member.id(), ByteOrder.LITTLE_ENDIAN);
         key.putLong(Long.BYTES, member.pid(), ByteOrder.LITTLE_ENDIAN);
         key.putLong(2 * Long.BYTES, member.parentId(), ByteOrder.LITTLE_ENDIAN);
         key.putLong(3 * Long.BYTES, member.startTimeMs(), ByteOrder.LITTLE_ENDIAN);
-        final UnsafeBuffer label = labelBuffer("clustr node: id=" + member.id() + " pid=" + member.pid() +
-            " group=" + member.group() + " name=" + member.name());
-        final Counter counter = aeron.addCounter(NODE_TYPE_ID, key, 0, key.capacity(), label, 0, label.capacity());
-        counter.setRelease(NODE_STARTING);
+        return key;
+    }
 
-        return counter;
+    private static UnsafeBuffer nodeLabel(final MemberInfo member)
+    {
+        return labelBuffer("clustr node: id=" + member.id() + " pid=" + member.pid() + " group=" + member.group() +
+            " name=" + member.name());
     }
 
     private static UnsafeBuffer labelBuffer(final String label)

@@ -5,6 +5,7 @@ import io.aeron.Counter;
 import org.agrona.CloseHelper;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,60 +59,105 @@ final class NodeCounters implements AutoCloseable
         final long nodeId = member.id();
         final String suffix = " name=" + member.name() + (member.group().isEmpty() ? "" : " group=" + member.group()) +
             " pid=" + member.pid();
+        // Every counter is asked for first, then all are awaited together: one wait for the driver, not one each.
+        final PendingCounters pending = new PendingCounters(aeron);
         try
         {
-            node = add(ClustrCounters.allocateNode(aeron, member));
-            errors = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", nodeId, suffix));
-            handlerErrors = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.HANDLER_ERRORS_TYPE_ID, "handler errors", nodeId, suffix));
-            malformedFrames = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.MALFORMED_FRAMES_TYPE_ID, "malformed frames", nodeId, suffix));
-            unhandledMessages = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.UNHANDLED_MESSAGES_TYPE_ID, "unhandled messages", nodeId, suffix));
-            messagesReceived = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.MESSAGES_RECEIVED_TYPE_ID, "messages received", nodeId, suffix));
-            bytesReceived = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.BYTES_RECEIVED_TYPE_ID, "bytes received", nodeId, suffix));
-            messagesSent = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.MESSAGES_SENT_TYPE_ID, "messages sent", nodeId, suffix));
-            bytesSent = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.BYTES_SENT_TYPE_ID, "bytes sent", nodeId, suffix));
-            backPressure = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.BACK_PRESSURE_TYPE_ID, "back pressure", nodeId, suffix));
-            restarts = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.RESTARTS_TYPE_ID, "restarts", nodeId, suffix));
-            restarts.setRelease(member.restarts());
-            pinnedCpu = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.PINNED_CPU_TYPE_ID, "pinned cpu", nodeId, suffix));
-            pinnedCpu.setRelease(-1);
-            cutLoose = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.CUT_LOOSE_TYPE_ID, "cut loose", nodeId, suffix));
-            bytesMissed = add(ClustrCounters.allocateNamed(
-                aeron, ClustrCounters.BYTES_MISSED_TYPE_ID, "bytes missed", nodeId, suffix));
+            final int nodeSlot = pending.add(ClustrCounters.asyncAllocateNode(aeron, member));
+            final int errorsSlot = named(pending, aeron, ClustrCounters.ERRORS_TYPE_ID, "errors", nodeId, suffix);
+            final int handlerErrorsSlot = named(
+                pending, aeron, ClustrCounters.HANDLER_ERRORS_TYPE_ID, "handler errors", nodeId, suffix);
+            final int malformedFramesSlot = named(
+                pending, aeron, ClustrCounters.MALFORMED_FRAMES_TYPE_ID, "malformed frames", nodeId, suffix);
+            final int unhandledMessagesSlot = named(
+                pending, aeron, ClustrCounters.UNHANDLED_MESSAGES_TYPE_ID, "unhandled messages", nodeId, suffix);
+            final int messagesReceivedSlot = named(
+                pending, aeron, ClustrCounters.MESSAGES_RECEIVED_TYPE_ID, "messages received", nodeId, suffix);
+            final int bytesReceivedSlot = named(
+                pending, aeron, ClustrCounters.BYTES_RECEIVED_TYPE_ID, "bytes received", nodeId, suffix);
+            final int messagesSentSlot = named(
+                pending, aeron, ClustrCounters.MESSAGES_SENT_TYPE_ID, "messages sent", nodeId, suffix);
+            final int bytesSentSlot = named(
+                pending, aeron, ClustrCounters.BYTES_SENT_TYPE_ID, "bytes sent", nodeId, suffix);
+            final int backPressureSlot = named(
+                pending, aeron, ClustrCounters.BACK_PRESSURE_TYPE_ID, "back pressure", nodeId, suffix);
+            final int restartsSlot = named(
+                pending, aeron, ClustrCounters.RESTARTS_TYPE_ID, "restarts", nodeId, suffix);
+            final int pinnedCpuSlot = named(
+                pending, aeron, ClustrCounters.PINNED_CPU_TYPE_ID, "pinned cpu", nodeId, suffix);
+            final int cutLooseSlot = named(
+                pending, aeron, ClustrCounters.CUT_LOOSE_TYPE_ID, "cut loose", nodeId, suffix);
+            final int bytesMissedSlot = named(
+                pending, aeron, ClustrCounters.BYTES_MISSED_TYPE_ID, "bytes missed", nodeId, suffix);
+            final int[] messagesReceivedSlots = new int[STREAM_KINDS];
+            final int[] bytesReceivedSlots = new int[STREAM_KINDS];
+            final int[] messagesSentSlots = new int[STREAM_KINDS];
+            final int[] bytesSentSlots = new int[STREAM_KINDS];
             for (final Channel.Kind kind : Channel.Kind.values())
             {
                 final int i = kind.ordinal();
                 final String stream = kind.name().toLowerCase(Locale.ROOT);
+                messagesReceivedSlots[i] = -1;
+                bytesReceivedSlots[i] = -1;
                 if (isReceivable(kind, member))
                 {
-                    streamMessagesReceived[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
+                    messagesReceivedSlots[i] = named(pending, aeron, ClustrCounters.streamTypeId(
                         ClustrCounters.STREAM_MESSAGES_RECEIVED_TYPE_ID, kind), stream + " messages received", nodeId,
-                        suffix));
-                    streamBytesReceived[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
+                        suffix);
+                    bytesReceivedSlots[i] = named(pending, aeron, ClustrCounters.streamTypeId(
                         ClustrCounters.STREAM_BYTES_RECEIVED_TYPE_ID, kind), stream + " bytes received", nodeId,
-                        suffix));
+                        suffix);
                 }
-                streamMessagesSent[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
-                    ClustrCounters.STREAM_MESSAGES_SENT_TYPE_ID, kind), stream + " messages sent", nodeId, suffix));
-                streamBytesSent[i] = add(ClustrCounters.allocateNamed(aeron, ClustrCounters.streamTypeId(
-                    ClustrCounters.STREAM_BYTES_SENT_TYPE_ID, kind), stream + " bytes sent", nodeId, suffix));
+                messagesSentSlots[i] = named(pending, aeron, ClustrCounters.streamTypeId(
+                    ClustrCounters.STREAM_MESSAGES_SENT_TYPE_ID, kind), stream + " messages sent", nodeId, suffix);
+                bytesSentSlots[i] = named(pending, aeron, ClustrCounters.streamTypeId(
+                    ClustrCounters.STREAM_BYTES_SENT_TYPE_ID, kind), stream + " bytes sent", nodeId, suffix);
+            }
+
+            final Counter[] counters = pending.await();
+            all.addAll(Arrays.asList(counters));
+            node = counters[nodeSlot];
+            node.setRelease(ClustrCounters.NODE_STARTING);
+            errors = counters[errorsSlot];
+            handlerErrors = counters[handlerErrorsSlot];
+            malformedFrames = counters[malformedFramesSlot];
+            unhandledMessages = counters[unhandledMessagesSlot];
+            messagesReceived = counters[messagesReceivedSlot];
+            bytesReceived = counters[bytesReceivedSlot];
+            messagesSent = counters[messagesSentSlot];
+            bytesSent = counters[bytesSentSlot];
+            backPressure = counters[backPressureSlot];
+            restarts = counters[restartsSlot];
+            restarts.setRelease(member.restarts());
+            pinnedCpu = counters[pinnedCpuSlot];
+            pinnedCpu.setRelease(-1);
+            cutLoose = counters[cutLooseSlot];
+            bytesMissed = counters[bytesMissedSlot];
+            for (int i = 0; i < STREAM_KINDS; i++)
+            {
+                streamMessagesReceived[i] = messagesReceivedSlots[i] < 0 ? null : counters[messagesReceivedSlots[i]];
+                streamBytesReceived[i] = bytesReceivedSlots[i] < 0 ? null : counters[bytesReceivedSlots[i]];
+                streamMessagesSent[i] = counters[messagesSentSlots[i]];
+                streamBytesSent[i] = counters[bytesSentSlots[i]];
             }
         }
         catch (final RuntimeException ex)
         {
+            pending.abandon();
             CloseHelper.quietCloseAll(all);
             throw ex;
         }
+    }
+
+    private static int named(
+        final PendingCounters pending,
+        final Aeron aeron,
+        final int typeId,
+        final String name,
+        final long nodeId,
+        final String suffix)
+    {
+        return pending.add(ClustrCounters.asyncAllocateNamed(aeron, typeId, name, nodeId, suffix));
     }
 
     /**
@@ -163,12 +209,6 @@ final class NodeCounters implements AutoCloseable
             messagesReceived.setRelease(totalMessagesReceived);
             bytesReceived.setRelease(totalBytesReceived);
         }
-    }
-
-    private Counter add(final Counter counter)
-    {
-        all.add(counter);
-        return counter;
     }
 
     /**
