@@ -88,6 +88,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
 
     private final long deepAfterNs;
     private final long deepParkNs;
+    private final long sporadicGapNs;
     private int state = NOT_IDLE;
     private long spins;
     private long yields;
@@ -111,13 +112,25 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
      */
     public ProgressiveBackoffIdleStrategy(final long deepAfterNs, final long deepParkNs)
     {
-        if (deepAfterNs < 0 || deepParkNs < MIN_PARK_NS)
+        this(deepAfterNs, deepParkNs, SPORADIC_GAP_NS);
+    }
+
+    /**
+     * @param deepAfterNs   total park time of an idle streak after which parks get long.
+     * @param deepParkNs    length of each long park.
+     * @param sporadicGapNs work after an idle streak at least this long is sporadic ({@link #SPORADIC_GAP_NS} by
+     *                      default; the driver's {@link DriverIdleStrategy} uses a shorter one).
+     */
+    public ProgressiveBackoffIdleStrategy(final long deepAfterNs, final long deepParkNs, final long sporadicGapNs)
+    {
+        if (deepAfterNs < 0 || deepParkNs < MIN_PARK_NS || sporadicGapNs < 0)
         {
-            throw new IllegalArgumentException("deep after must be >= 0 and deep park >= 1us: deepAfterNs=" +
-                deepAfterNs + " deepParkNs=" + deepParkNs);
+            throw new IllegalArgumentException("deep after and sporadic gap must be >= 0 and deep park >= 1us: " +
+                "deepAfterNs=" + deepAfterNs + " deepParkNs=" + deepParkNs + " sporadicGapNs=" + sporadicGapNs);
         }
         this.deepAfterNs = deepAfterNs;
         this.deepParkNs = deepParkNs;
+        this.sporadicGapNs = sporadicGapNs;
     }
 
     /**
@@ -194,7 +207,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     @Override
     public void reset()
     {
-        if (DEEP != state && parkedNs < SPORADIC_GAP_NS)
+        if (DEEP != state && parkedNs < sporadicGapNs)
         {
             idleNs = 0;
         }
@@ -226,6 +239,6 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     public String toString()
     {
         return "ProgressiveBackoffIdleStrategy{alias=" + ALIAS + ", deepAfterNs=" + deepAfterNs + ", deepParkNs=" +
-            deepParkNs + "}";
+            deepParkNs + ", sporadicGapNs=" + sporadicGapNs + "}";
     }
 }

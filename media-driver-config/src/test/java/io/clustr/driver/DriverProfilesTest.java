@@ -39,7 +39,7 @@ class DriverProfilesTest
     {
         final Properties shared = DriverProfiles.load(DriverProfiles.SHARED);
         assertEquals("SHARED", shared.getProperty("aeron.threading.mode"));
-        assertEquals(ProgressiveBackoffIdleStrategy.class.getName(), shared.getProperty("aeron.shared.idle.strategy"));
+        assertEquals(DriverIdleStrategy.class.getName(), shared.getProperty("aeron.shared.idle.strategy"));
         assertEquals("false", shared.getProperty("aeron.driver.async.executor.enabled"));
 
         final Properties lowLatency = DriverProfiles.load(DriverProfiles.LOW_LATENCY);
@@ -70,7 +70,7 @@ class DriverProfilesTest
         System.setProperty("aeron.threading.mode", "DEDICATED");
         DriverProfiles.apply(DriverProfiles.SHARED);
         assertEquals("DEDICATED", System.getProperty("aeron.threading.mode"));
-        assertEquals(ProgressiveBackoffIdleStrategy.class.getName(), System.getProperty("aeron.shared.idle.strategy"));
+        assertEquals(DriverIdleStrategy.class.getName(), System.getProperty("aeron.shared.idle.strategy"));
     }
 
     @Test

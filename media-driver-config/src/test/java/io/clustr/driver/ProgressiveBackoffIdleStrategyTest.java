@@ -91,10 +91,42 @@ class ProgressiveBackoffIdleStrategyTest
     }
 
     @Test
+    void shouldGoDeepWithWorkEveryHundredMillisecondsOnlyWithTheDriversShorterSporadicGap()
+    {
+        // the driver's timer every 100 ms: just inside the nodes' 100 ms gap (regular), outside the driver's 50 ms
+        final long deepAfterNs = TimeUnit.MILLISECONDS.toNanos(300);
+        final long deepParkNs = TimeUnit.MILLISECONDS.toNanos(1);
+        final ProgressiveBackoffIdleStrategy node = new ProgressiveBackoffIdleStrategy(deepAfterNs, deepParkNs);
+        final ProgressiveBackoffIdleStrategy driver =
+            new ProgressiveBackoffIdleStrategy(deepAfterNs, deepParkNs, DriverIdleStrategy.SPORADIC_GAP_NS);
+        for (int tick = 0; tick < 8; tick++)
+        {
+            // 1 + 10 spins, 6 yields, 10 doubling parks (~1 ms), then 1 ms parks: ~98 ms of parking per tick
+            for (int i = 0; i < 1 + 10 + 6 + 10 + 97; i++)
+            {
+                node.idle(0);
+                driver.idle(0);
+            }
+            node.idle(1);
+            driver.idle(1);
+        }
+        for (int i = 0; i < 1 + 10 + 6 + 10 + 3; i++)
+        {
+            node.idle(0);
+            driver.idle(0);
+        }
+
+        assertFalse(node.isDeep(), "work every ~98 ms of parking is regular with the nodes' 100 ms gap");
+        assertTrue(driver.isDeep(), "and sporadic with the driver's 50 ms gap");
+        assertEquals("progressive-driver", new DriverIdleStrategy().alias());
+    }
+
+    @Test
     void shouldReadItsSettingsFromSystemPropertiesAndRejectNonsense()
     {
         assertEquals("progressive", new ProgressiveBackoffIdleStrategy().alias());
         assertThrows(IllegalArgumentException.class, () -> new ProgressiveBackoffIdleStrategy(-1, 1_000_000));
         assertThrows(IllegalArgumentException.class, () -> new ProgressiveBackoffIdleStrategy(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ProgressiveBackoffIdleStrategy(0, 1_000_000, -1));
     }
 }
