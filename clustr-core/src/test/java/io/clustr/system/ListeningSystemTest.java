@@ -67,8 +67,9 @@ class ListeningSystemTest
         cluster.master.publish(Channel.worker(worker.id()), "listen:8080:127.0.0.1");
         cluster.master.publish(Channel.worker(worker.id()), "listen:8081:::");
 
-        Tests.await(() -> listeningHandles.size() >= 2, ClusterFixture.TIMEOUT, () -> "two listening events: " +
-            events);
+        // the listener adds the handle before the event: wait for both, or the last event may still be on its way
+        Tests.await(() -> listeningHandles.size() >= 2 && events.size() >= 3, ClusterFixture.TIMEOUT,
+            () -> "two listening events: " + events);
 
         final InetSocketAddress v4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8080);
         final InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::"), 8081);
