@@ -1,7 +1,6 @@
 package io.clustr.driver;
 
 import org.agrona.SystemUtil;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * conversation to keep responsive: messages between nodes never pass through its thread, only commands (a node's
  * start, its subscriptions) and timers do.
  */
-public final class DriverIdleStrategy implements IdleStrategy
+public final class DriverIdleStrategy extends ProgressiveBackoffIdleStrategy
 {
     /**
      * Name to refer to this idle strategy.
@@ -30,52 +29,16 @@ public final class DriverIdleStrategy implements IdleStrategy
      */
     public static final long SPORADIC_GAP_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final ProgressiveBackoffIdleStrategy strategy;
-
     /**
      * With the deep-park settings from the same system properties as {@link ProgressiveBackoffIdleStrategy}'s, so
      * the class can be named in {@code aeron.shared.idle.strategy}.
      */
     public DriverIdleStrategy()
     {
-        strategy = new ProgressiveBackoffIdleStrategy(
-            SystemUtil.getDurationInNanos(ProgressiveBackoffIdleStrategy.DEEP_AFTER_PROP_NAME,
-                ProgressiveBackoffIdleStrategy.DEEP_AFTER_DEFAULT_NS),
-            SystemUtil.getDurationInNanos(ProgressiveBackoffIdleStrategy.DEEP_PARK_PROP_NAME,
-                ProgressiveBackoffIdleStrategy.DEEP_PARK_DEFAULT_NS),
+        super(
+            SystemUtil.getDurationInNanos(DEEP_AFTER_PROP_NAME, DEEP_AFTER_DEFAULT_NS),
+            SystemUtil.getDurationInNanos(DEEP_PARK_PROP_NAME, DEEP_PARK_DEFAULT_NS),
             SPORADIC_GAP_NS);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    @Override
-    public void idle(final int workCount)
-    {
-        strategy.idle(workCount);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    @Override
-    public void idle()
-    {
-        strategy.idle();
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    @Override
-    public void reset()
-    {
-        strategy.reset();
-    }
-
-    boolean isDeep()
-    {
-        return strategy.isDeep();
     }
 
     /**
@@ -85,14 +48,5 @@ public final class DriverIdleStrategy implements IdleStrategy
     public String alias()
     {
         return ALIAS;
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    @Override
-    public String toString()
-    {
-        return "DriverIdleStrategy{" + strategy + "}";
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * with regular traffic (work at least every 100 ms) respond as with the plain backoff. Use Agrona's {@code backoff}
  * (or a shorter {@code clustr.idle.deep.park}) where sparse messages must be answered within a millisecond.
  */
-public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
+public class ProgressiveBackoffIdleStrategy implements IdleStrategy
 {
     /**
      * Name to refer to this idle strategy, e.g. in {@code clustr.idle.strategy}.
@@ -137,7 +137,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
      * {@inheritDoc}
      */
     @Override
-    public void idle(final int workCount)
+    public final void idle(final int workCount)
     {
         if (workCount > 0)
         {
@@ -153,7 +153,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
      * {@inheritDoc}
      */
     @Override
-    public void idle()
+    public final void idle()
     {
         switch (state)
         {
@@ -205,7 +205,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
      * {@inheritDoc}
      */
     @Override
-    public void reset()
+    public final void reset()
     {
         if (DEEP != state && parkedNs < sporadicGapNs)
         {
@@ -238,7 +238,7 @@ public final class ProgressiveBackoffIdleStrategy implements IdleStrategy
     @Override
     public String toString()
     {
-        return "ProgressiveBackoffIdleStrategy{alias=" + ALIAS + ", deepAfterNs=" + deepAfterNs + ", deepParkNs=" +
+        return getClass().getSimpleName() + "{alias=" + alias() + ", deepAfterNs=" + deepAfterNs + ", deepParkNs=" +
             deepParkNs + ", sporadicGapNs=" + sporadicGapNs + "}";
     }
 }
