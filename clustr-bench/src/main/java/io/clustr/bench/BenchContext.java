@@ -44,6 +44,7 @@ final class BenchContext
     List<String> jvmOpts = new ArrayList<>();
     String workerJvmArgs = "";
     List<String> clustrBenches = List.of("throughput", "fanout", "rtt", "spawn", "idle");
+    List<String> callBenches = List.of("call", "call_empty", "call_rtt", "job");
     List<String> streams = List.of("public", "group", "private");
     String redisHost = "127.0.0.1";
     int redisPort;

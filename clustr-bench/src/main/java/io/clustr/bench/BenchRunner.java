@@ -34,6 +34,7 @@ public final class BenchRunner implements Callable<Integer>
     private static final List<String> SUITES = List.of("aeron", "redis", "node", "clustr", CallsSuite.NAME);
     private static final List<String> CALL_SYSTEMS = List.of(
         CallTransports.NATS, CallTransports.REDIS, CallTransports.CLUSTR);
+    private static final List<String> CALL_BENCHES = List.of("call", "call_empty", "call_rtt", "job");
 
     private static volatile boolean stopping;
 
@@ -135,6 +136,11 @@ public final class BenchRunner implements Callable<Integer>
     @Option(names = "--call-systems", split = ",", defaultValue = "nats,redis,clustr",
         description = "Systems of the calls suite, in this order (default: ${DEFAULT-VALUE}).")
     private List<String> callSystems;
+
+    @Option(names = "--call-benches", split = ",", defaultValue = "call,call_empty,call_rtt,job",
+        description = "Phases of the calls suite (default: ${DEFAULT-VALUE}), e.g. job alone for an A/B of the job " +
+            "path.")
+    private List<String> callBenches;
 
     @Option(names = "--node", description = "Path of the node executable; absent = skip the Node peer.")
     private String node;
@@ -269,6 +275,14 @@ public final class BenchRunner implements Callable<Integer>
             }
         }
 
+        for (final String bench : callBenches)
+        {
+            if (!CALL_BENCHES.contains(bench))
+            {
+                return "unknown phase '" + bench + "' in --call-benches: use any of " + CALL_BENCHES;
+            }
+        }
+
         return null;
     }
 
@@ -296,6 +310,7 @@ public final class BenchRunner implements Callable<Integer>
         ctx.jvmOpts = new ArrayList<>(Arrays.asList(jvmOpts.trim().split("\\s+")));
         ctx.workerJvmArgs = workerJvmArgs.trim();
         ctx.clustrBenches = clustrBenches;
+        ctx.callBenches = callBenches;
         ctx.streams = streams;
         ctx.redisHost = redisHost;
         ctx.redisPort = redisPort;

@@ -179,7 +179,11 @@ final class CallsSuite
         long phases = 0;
         for (final String system : systems)
         {
-            phases += CallTransports.NATS.equals(system) ? 3 : 4;
+            final boolean hasJobs = !CallTransports.NATS.equals(system);
+            for (final String bench : ctx.callBenches)
+            {
+                phases += "job".equals(bench) && !hasJobs ? 0 : 1;
+            }
         }
 
         return phases * ctx.callsRounds * ((ctx.callsWarmupMs + ctx.durationMs) / 1000 + PHASE_OVERHEAD_S);
@@ -187,27 +191,37 @@ final class CallsSuite
 
     private void runRound(final String system, final Peer peer)
     {
-        ctx.note(system + " calls: md5 of " + MD5_BYTES + " B, " + WORKERS + " workers, " + CALLERS + " callers");
-        try (Served served = peer.serve(CallFunctions.MD5, WORKERS))
+        if (ctx.callBenches.contains("call"))
         {
-            add("call", system, WORKERS, CALLERS, MD5_BYTES, served.call(CALLERS, MD5_BYTES));
+            ctx.note(system + " calls: md5 of " + MD5_BYTES + " B, " + WORKERS + " workers, " + CALLERS +
+                " callers");
+            try (Served served = peer.serve(CallFunctions.MD5, WORKERS))
+            {
+                add("call", system, WORKERS, CALLERS, MD5_BYTES, served.call(CALLERS, MD5_BYTES));
+            }
         }
 
-        ctx.note(system + " calls: empty function, " + EMPTY_BYTES + " B, " + WORKERS + " workers, " + CALLERS +
-            " callers");
-        try (Served served = peer.serve(CallFunctions.EMPTY, WORKERS))
+        if (ctx.callBenches.contains("call_empty"))
         {
-            add("call_empty", system, WORKERS, CALLERS, EMPTY_BYTES, served.call(CALLERS, EMPTY_BYTES));
+            ctx.note(system + " calls: empty function, " + EMPTY_BYTES + " B, " + WORKERS + " workers, " + CALLERS +
+                " callers");
+            try (Served served = peer.serve(CallFunctions.EMPTY, WORKERS))
+            {
+                add("call_empty", system, WORKERS, CALLERS, EMPTY_BYTES, served.call(CALLERS, EMPTY_BYTES));
+            }
         }
 
-        ctx.note(system + " calls: round trip, empty function, " + EMPTY_BYTES + " B, " + RTT_WORKERS +
-            " worker, 1 caller");
-        try (Served served = peer.serve(CallFunctions.EMPTY, RTT_WORKERS))
+        if (ctx.callBenches.contains("call_rtt"))
         {
-            add("call_rtt", system, RTT_WORKERS, 1, EMPTY_BYTES, served.call(1, EMPTY_BYTES));
+            ctx.note(system + " calls: round trip, empty function, " + EMPTY_BYTES + " B, " + RTT_WORKERS +
+                " worker, 1 caller");
+            try (Served served = peer.serve(CallFunctions.EMPTY, RTT_WORKERS))
+            {
+                add("call_rtt", system, RTT_WORKERS, 1, EMPTY_BYTES, served.call(1, EMPTY_BYTES));
+            }
         }
 
-        if (peer.hasJobs())
+        if (ctx.callBenches.contains("job") && peer.hasJobs())
         {
             ctx.note(system + " jobs: fire-and-forget, " + EMPTY_BYTES + " B, " + WORKERS + " workers");
             ctx.results.add(jobResult(system, EMPTY_BYTES, peer.jobs(WORKERS, EMPTY_BYTES)));
