@@ -13,7 +13,15 @@ final class Call
     final long deadlineNs;
     final ReplyHandler handler;
     long sequence;
+    /**
+     * The request while it is to be sent: a view of the caller's buffer (sent at once), or null when it is held in
+     * {@link #heldPayload}.
+     */
     DirectBuffer payload;
+    /**
+     * The request as an array this call owns: the caller's own, handed over, or the copy made when it had to wait.
+     */
+    byte[] heldPayload;
     int payloadOffset;
     int payloadLength;
     Dispatcher.Server server;

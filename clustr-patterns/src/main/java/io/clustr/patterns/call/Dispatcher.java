@@ -1,5 +1,6 @@
 package io.clustr.patterns.call;
 
+import io.clustr.Channel;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
@@ -44,16 +45,25 @@ final class Dispatcher
     {
         final long id;
         final String group;
+        /**
+         * Its private channel, made once: calls are sent on it.
+         */
+        final Channel channel;
         int limit;
         Map<String, Integer> functions;
         int inFlight;
         long lastUsed;
         boolean isWithdrawn;
+        /**
+         * Set once it is no longer a server of this dispatcher (left, or withdrawn with nothing in flight).
+         */
+        boolean isForgotten;
 
         Server(final long id, final String group)
         {
             this.id = id;
             this.group = group;
+            this.channel = Channel.worker(id);
         }
 
         int free()
@@ -75,11 +85,15 @@ final class Dispatcher
 
     private final int maxQueued;
     private final long discoveryGraceNs;
-    private final Map<Long, Server> servers = new HashMap<>();
+    private final Long2ObjectHashMap<Server> servers = new Long2ObjectHashMap<>();
     private final List<Server> serverList = new ArrayList<>();
     private final Map<Long, String> pendingGroups = new HashMap<>();
     private final Map<Long, Long> pendingSinceNs = new HashMap<>();
-    private final Map<String, Map<String, ArrayDeque<Call>>> queues = new HashMap<>();
+    private final Map<String, Map<String, FunctionQueue>> queues = new HashMap<>();
+    /**
+     * Every queue of {@link #queues}, in the order they were made: walked by index on each freed slot (no iterator).
+     */
+    private final ArrayList<FunctionQueue> queueList = new ArrayList<>();
     private final Long2ObjectHashMap<Call> inFlight = new Long2ObjectHashMap<>();
     /**
      * Written under the client's lock, read without it ({@link CallClient#queued()}): a submitting loop that checks
@@ -203,6 +217,7 @@ final class Dispatcher
 
     private void forget(final Server server)
     {
+        server.isForgotten = true;
         servers.remove(server.id);
         serverList.remove(server);
     }
@@ -241,8 +256,7 @@ final class Dispatcher
         }
         else
         {
-            queues.computeIfAbsent(call.group, (g) -> new HashMap<>())
-                .computeIfAbsent(call.function, (f) -> new ArrayDeque<>()).addLast(call);
+            queueOf(call.group, call.function).calls.addLast(call);
             if (0 == queuedCount || call.deadlineNs - earliestQueuedDeadlineNs < 0)
             {
                 earliestQueuedDeadlineNs = call.deadlineNs;
@@ -281,7 +295,7 @@ final class Dispatcher
      */
     void dispatchQueued(final Server server, final List<Call> out)
     {
-        while (queuedCount > 0 && server.free() > 0 && !server.isWithdrawn && servers.get(server.id) == server)
+        while (queuedCount > 0 && server.free() > 0 && !server.isWithdrawn && !server.isForgotten)
         {
             final ArrayDeque<Call> queue = oldestQueueFor(server);
             if (null == queue)
@@ -360,26 +374,23 @@ final class Dispatcher
     private void expireQueued(final long nowNs, final List<Call> out)
     {
         long earliestNs = nowNs + NO_DEADLINE_NS;
-        for (final Map<String, ArrayDeque<Call>> byFunction : queues.values())
+        for (int i = 0, n = queueList.size(); i < n; i++)
         {
-            for (final ArrayDeque<Call> queue : byFunction.values())
+            for (final Iterator<Call> it = queueList.get(i).calls.iterator(); it.hasNext(); )
             {
-                for (final Iterator<Call> it = queue.iterator(); it.hasNext(); )
+                final Call call = it.next();
+                if (call.deadlineNs - nowNs > 0)
                 {
-                    final Call call = it.next();
-                    if (call.deadlineNs - nowNs > 0)
-                    {
-                        earliestNs = call.deadlineNs - earliestNs < 0 ? call.deadlineNs : earliestNs;
-                    }
-                    else
-                    {
-                        it.remove();
-                        queuedCount--;
-                        call.isDone = true;
-                        out.add(call.fail(new CallException(CallException.Kind.TIMEOUT, "no free slot for " +
-                            call.function + " in " + describe(call.group) + " within the call's timeout (the call " +
-                            "waited in the queue and was never sent)")));
-                    }
+                    earliestNs = call.deadlineNs - earliestNs < 0 ? call.deadlineNs : earliestNs;
+                }
+                else
+                {
+                    it.remove();
+                    queuedCount--;
+                    call.isDone = true;
+                    out.add(call.fail(new CallException(CallException.Kind.TIMEOUT, "no free slot for " +
+                        call.function + " in " + describe(call.group) + " within the call's timeout (the call " +
+                        "waited in the queue and was never sent)")));
                 }
             }
         }
@@ -401,17 +412,15 @@ final class Dispatcher
         }
         inFlight.clear();
         inFlightCount = 0;
-        for (final Map<String, ArrayDeque<Call>> byFunction : queues.values())
+        for (int i = 0, n = queueList.size(); i < n; i++)
         {
-            for (final ArrayDeque<Call> queue : byFunction.values())
+            final ArrayDeque<Call> queue = queueList.get(i).calls;
+            for (final Call call : queue)
             {
-                for (final Call call : queue)
-                {
-                    call.isDone = true;
-                    out.add(call.fail(new CallException(CallException.Kind.CLOSED, why)));
-                }
-                queue.clear();
+                call.isDone = true;
+                out.add(call.fail(new CallException(CallException.Kind.CLOSED, why)));
             }
+            queue.clear();
         }
         queuedCount = 0;
     }
@@ -512,25 +521,56 @@ final class Dispatcher
     private ArrayDeque<Call> oldestQueueFor(final Server server)
     {
         ArrayDeque<Call> oldest = null;
-        for (final Map.Entry<String, Map<String, ArrayDeque<Call>>> byGroup : queues.entrySet())
+        for (int i = 0, n = queueList.size(); i < n; i++)
         {
-            final String group = byGroup.getKey();
-            if (!ANY_GROUP.equals(group) && !group.equals(server.group))
+            final FunctionQueue queue = queueList.get(i);
+            final ArrayDeque<Call> calls = queue.calls;
+            if (!calls.isEmpty() && (queue.isAnyGroup || queue.group.equals(server.group)) &&
+                server.functions.containsKey(queue.function) &&
+                (null == oldest || calls.peekFirst().sequence < oldest.peekFirst().sequence))
             {
-                continue;
-            }
-            for (final Map.Entry<String, ArrayDeque<Call>> e : byGroup.getValue().entrySet())
-            {
-                final ArrayDeque<Call> queue = e.getValue();
-                if (!queue.isEmpty() && server.functions.containsKey(e.getKey()) &&
-                    (null == oldest || queue.peekFirst().sequence < oldest.peekFirst().sequence))
-                {
-                    oldest = queue;
-                }
+                oldest = calls;
             }
         }
 
         return oldest;
+    }
+
+    private FunctionQueue queueOf(final String group, final String function)
+    {
+        Map<String, FunctionQueue> byFunction = queues.get(group);
+        if (null == byFunction)
+        {
+            byFunction = new HashMap<>();
+            queues.put(group, byFunction);
+        }
+        FunctionQueue queue = byFunction.get(function);
+        if (null == queue)
+        {
+            queue = new FunctionQueue(group, function);
+            byFunction.put(function, queue);
+            queueList.add(queue);
+        }
+
+        return queue;
+    }
+
+    /**
+     * The calls waiting for a server of one group (or any) that serves one function, FIFO.
+     */
+    private static final class FunctionQueue
+    {
+        final String group;
+        final String function;
+        final boolean isAnyGroup;
+        final ArrayDeque<Call> calls = new ArrayDeque<>();
+
+        FunctionQueue(final String group, final String function)
+        {
+            this.group = group;
+            this.function = function;
+            this.isAnyGroup = ANY_GROUP.equals(group);
+        }
     }
 
     /**
@@ -539,22 +579,20 @@ final class Dispatcher
      */
     private void failUnservable(final long nowNs, final List<Call> out)
     {
-        for (final Map.Entry<String, Map<String, ArrayDeque<Call>>> byGroup : queues.entrySet())
+        for (int i = 0, n = queueList.size(); i < n; i++)
         {
-            final String group = byGroup.getKey();
-            for (final Map.Entry<String, ArrayDeque<Call>> e : byGroup.getValue().entrySet())
+            final FunctionQueue functionQueue = queueList.get(i);
+            final ArrayDeque<Call> queue = functionQueue.calls;
+            if (!queue.isEmpty() && !hasServer(functionQueue.group, functionQueue.function) &&
+                !hasPending(functionQueue.group, nowNs))
             {
-                final ArrayDeque<Call> queue = e.getValue();
-                if (!queue.isEmpty() && !hasServer(group, e.getKey()) && !hasPending(group, nowNs))
+                for (final Call call : queue)
                 {
-                    for (final Call call : queue)
-                    {
-                        call.isDone = true;
-                        out.add(call.fail(noServer(call)));
-                    }
-                    queuedCount -= queue.size();
-                    queue.clear();
+                    call.isDone = true;
+                    out.add(call.fail(noServer(call)));
                 }
+                queuedCount -= queue.size();
+                queue.clear();
             }
         }
     }

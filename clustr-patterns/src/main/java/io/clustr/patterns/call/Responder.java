@@ -4,7 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Replies to one call, from any thread, exactly once: the first of {@link #reply} or {@link #fail} counts, later ones
@@ -15,7 +15,13 @@ public final class Responder
     private final CallServer server;
     private final long callerId;
     private final long correlationId;
-    private final AtomicBoolean isReplied = new AtomicBoolean();
+    /**
+     * One per call, on the server's hot path: a field and an updater, not an AtomicBoolean object more per call.
+     */
+    private static final AtomicIntegerFieldUpdater<Responder> REPLIED =
+        AtomicIntegerFieldUpdater.newUpdater(Responder.class, "replied");
+
+    private volatile int replied;
 
     Responder(final CallServer server, final long callerId, final long correlationId)
     {
@@ -34,7 +40,7 @@ public final class Responder
      */
     public boolean reply(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!isReplied.compareAndSet(false, true))
+        if (!REPLIED.compareAndSet(this, 0, 1))
         {
             return false;
         }
@@ -70,7 +76,7 @@ public final class Responder
      */
     public boolean fail(final Throwable error)
     {
-        if (!isReplied.compareAndSet(false, true))
+        if (!REPLIED.compareAndSet(this, 0, 1))
         {
             return false;
         }
@@ -83,6 +89,6 @@ public final class Responder
      */
     public boolean isReplied()
     {
-        return isReplied.get();
+        return 1 == replied;
     }
 }

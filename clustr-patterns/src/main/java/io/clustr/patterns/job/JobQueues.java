@@ -4,7 +4,6 @@ import io.clustr.patterns.call.CallClient;
 import io.clustr.patterns.call.CallException;
 import io.clustr.patterns.call.ReplyHandler;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -82,7 +81,7 @@ public final class JobQueues
      *
      * @param queue    the queue.
      * @param function the function workers of the queue run.
-     * @param payload  the job's input (not copied until sent: do not change it).
+     * @param payload  the job's input, handed over (never copied: do not change it until the job is done).
      * @throws CallException if it fails at once: no worker handles the queue's function ({@code NO_SERVER}), or the
      *                       waiting bound is reached ({@code QUEUE_FULL}).
      */
@@ -133,7 +132,7 @@ public final class JobQueues
      *
      * @param queue    the queue.
      * @param function the function workers of the queue run.
-     * @param inputs   one job each (not copied until sent: do not change them).
+     * @param inputs   one job each, handed over (never copied: do not change them until their jobs are done).
      * @return the results, iterated in completion order.
      */
     public JobBatch batch(final String queue, final String function, final List<byte[]> inputs)
@@ -221,7 +220,6 @@ public final class JobQueues
         private final String function;
         private final String callName;
         private final byte[] payload;
-        private final DirectBuffer buffer;
         private final int index;
         private final JobBatch batch;
         private int attempts;
@@ -234,7 +232,6 @@ public final class JobQueues
             this.function = function;
             this.callName = cachedCallName(queue, function);
             this.payload = payload;
-            this.buffer = new UnsafeBuffer(payload);
             this.index = index;
             this.batch = batch;
         }
@@ -245,7 +242,8 @@ public final class JobQueues
             isSending = true;
             try
             {
-                calls.call(CallClient.ANY_GROUP, callName, buffer, 0, payload.length, calls.timeoutNs(), this);
+                // the job's array is handed over: a job waiting for a slot is this object, its array and its call
+                calls.call(CallClient.ANY_GROUP, callName, payload, calls.timeoutNs(), this);
             }
             finally
             {
