@@ -3,6 +3,8 @@ package io.clustr.patterns.call;
 import io.clustr.Channel;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,6 +85,23 @@ final class Dispatcher
         }
     }
 
+    private static final VarHandle QUEUED_COUNT;
+    private static final VarHandle IN_FLIGHT_COUNT;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            QUEUED_COUNT = lookup.findVarHandle(Dispatcher.class, "queuedCount", int.class);
+            IN_FLIGHT_COUNT = lookup.findVarHandle(Dispatcher.class, "inFlightCount", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final int maxQueued;
     private final long discoveryGraceNs;
     private final Long2ObjectHashMap<Server> servers = new Long2ObjectHashMap<>();
@@ -94,13 +113,18 @@ final class Dispatcher
      * Every queue of {@link #queues}, in the order they were made: walked by index on each freed slot (no iterator).
      */
     private final ArrayList<FunctionQueue> queueList = new ArrayList<>();
+    /**
+     * The queue the last call was looked up in: a submitting loop calls one function, so this saves two lookups.
+     */
+    private FunctionQueue lastQueue;
     private final Long2ObjectHashMap<Call> inFlight = new Long2ObjectHashMap<>();
     /**
-     * Written under the client's lock, read without it ({@link CallClient#queued()}): a submitting loop that checks
-     * its backlog must not contend with the duty cycle for the lock.
+     * Written under the client's lock (release stores, with no fence per call, unlike a volatile's), read without
+     * it through {@link #QUEUED_COUNT} and {@link #IN_FLIGHT_COUNT} ({@link CallClient#queued()}): a
+     * submitting loop that checks its backlog must not contend with the duty cycle for the lock.
      */
-    private volatile int queuedCount;
-    private volatile int inFlightCount;
+    private int queuedCount;
+    private int inFlightCount;
 
     /**
      * Lower bounds of the deadlines of the queued and of the in-flight calls: the timer's scans of them are skipped
@@ -203,7 +227,7 @@ final class Dispatcher
             if (call.server == server)
             {
                 it.remove();
-                inFlightCount = inFlight.size();
+                setInFlightCount(inFlight.size());
                 if (!call.isDone)
                 {
                     call.isDone = true;
@@ -235,6 +259,16 @@ final class Dispatcher
     boolean submit(final Call call, final long nowNs)
     {
         call.sequence = ++sequence;
+        final FunctionQueue waiting = findQueue(call.group, call.function);
+        if (null != waiting && !waiting.calls.isEmpty() && pendingGroups.isEmpty())
+        {
+            // calls of this group and function already wait, so every server of them is busy (a freed slot takes
+            // the oldest waiting call it can run before anything else) and one at least is live (queues of no
+            // live server are failed when it goes): this one waits behind them, with no scan of the servers
+            enqueue(call, waiting);
+            return false;
+        }
+
         final Server server = pick(call.group, call.function);
         if (null != server)
         {
@@ -247,24 +281,31 @@ final class Dispatcher
             call.isDone = true;
             call.fail(noServer(call));
         }
-        else if (queuedCount >= maxQueued)
+        else
+        {
+            enqueue(call, null != waiting ? waiting : queueOf(call.group, call.function));
+        }
+
+        return false;
+    }
+
+    private void enqueue(final Call call, final FunctionQueue queue)
+    {
+        if (queuedCount >= maxQueued)
         {
             call.isDone = true;
             call.fail(new CallException(CallException.Kind.QUEUE_FULL, "every slot of " + describe(call.group) +
                 " for " + call.function + " is taken and " + queuedCount + " calls already wait (the bound, " +
                 "maxQueued): retry later, or raise maxQueued"));
-        }
-        else
-        {
-            queueOf(call.group, call.function).calls.addLast(call);
-            if (0 == queuedCount || call.deadlineNs - earliestQueuedDeadlineNs < 0)
-            {
-                earliestQueuedDeadlineNs = call.deadlineNs;
-            }
-            queuedCount++;
+            return;
         }
 
-        return false;
+        queue.calls.addLast(call);
+        if (0 == queuedCount || call.deadlineNs - earliestQueuedDeadlineNs < 0)
+        {
+            earliestQueuedDeadlineNs = call.deadlineNs;
+        }
+        setQueuedCount(queuedCount + 1);
     }
 
     /**
@@ -278,7 +319,7 @@ final class Dispatcher
         final Call call = inFlight.remove(correlationId);
         if (null != call)
         {
-            inFlightCount = inFlight.size();
+            setInFlightCount(inFlight.size());
             final Server server = call.server;
             server.inFlight--;
             if (server.isWithdrawn && 0 == server.inFlight)
@@ -303,7 +344,7 @@ final class Dispatcher
                 return;
             }
             final Call call = queue.pollFirst();
-            queuedCount--;
+            setQueuedCount(queuedCount - 1);
             dispatch(call, server);
             out.add(call);
         }
@@ -386,7 +427,7 @@ final class Dispatcher
                 else
                 {
                     it.remove();
-                    queuedCount--;
+                    setQueuedCount(queuedCount - 1);
                     call.isDone = true;
                     out.add(call.fail(new CallException(CallException.Kind.TIMEOUT, "no free slot for " +
                         call.function + " in " + describe(call.group) + " within the call's timeout (the call " +
@@ -411,7 +452,7 @@ final class Dispatcher
             }
         }
         inFlight.clear();
-        inFlightCount = 0;
+        setInFlightCount(0);
         for (int i = 0, n = queueList.size(); i < n; i++)
         {
             final ArrayDeque<Call> queue = queueList.get(i).calls;
@@ -422,17 +463,33 @@ final class Dispatcher
             }
             queue.clear();
         }
-        queuedCount = 0;
+        setQueuedCount(0);
     }
 
+    private void setQueuedCount(final int count)
+    {
+        QUEUED_COUNT.setRelease(this, count);
+    }
+
+    private void setInFlightCount(final int count)
+    {
+        IN_FLIGHT_COUNT.setRelease(this, count);
+    }
+
+    /**
+     * @return calls waiting now; may be read without the lock.
+     */
     int queuedCount()
     {
-        return queuedCount;
+        return (int)QUEUED_COUNT.getAcquire(this);
     }
 
+    /**
+     * @return calls in flight now; may be read without the lock.
+     */
     int inFlightCount()
     {
-        return inFlightCount;
+        return (int)IN_FLIGHT_COUNT.getAcquire(this);
     }
 
     Server server(final long id)
@@ -515,7 +572,7 @@ final class Dispatcher
             earliestInFlightDeadlineNs = call.deadlineNs;
         }
         inFlight.put(call.correlationId, call);
-        inFlightCount = inFlight.size();
+        setInFlightCount(inFlight.size());
     }
 
     private ArrayDeque<Call> oldestQueueFor(final Server server)
@@ -534,6 +591,27 @@ final class Dispatcher
         }
 
         return oldest;
+    }
+
+    /**
+     * @return the queue of the group and function, or null if no call of them has waited yet.
+     */
+    private FunctionQueue findQueue(final String group, final String function)
+    {
+        final FunctionQueue last = lastQueue;
+        if (null != last && last.group.equals(group) && last.function.equals(function))
+        {
+            return last;
+        }
+
+        final Map<String, FunctionQueue> byFunction = queues.get(group);
+        final FunctionQueue queue = null == byFunction ? null : byFunction.get(function);
+        if (null != queue)
+        {
+            lastQueue = queue;
+        }
+
+        return queue;
     }
 
     private FunctionQueue queueOf(final String group, final String function)
@@ -591,7 +669,7 @@ final class Dispatcher
                     call.isDone = true;
                     out.add(call.fail(noServer(call)));
                 }
-                queuedCount -= queue.size();
+                setQueuedCount(queuedCount - queue.size());
                 queue.clear();
             }
         }

@@ -169,6 +169,48 @@ class DispatcherTest
     }
 
     @Test
+    void shouldQueueACallBehindWaitingOnesAndStillFailItAtOnceOnceNoServerIsLeft()
+    {
+        // a call of a function whose calls already wait is queued behind them without a scan of the servers: it
+        // must keep FIFO, the bound, and NO_SERVER at once when its servers have gone
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(2, "md5", 1, List.of("other"), out);
+        final Call running = submit("md5", "digest");
+        final Call first = submit("md5", "digest");
+        final Call second = submit("md5", "digest");
+        final Call other = submit("md5", "other");
+        assertEquals(1, running.serverId());
+        assertEquals(-1, first.serverId());
+        assertEquals(2, other.serverId());
+        assertEquals(2, dispatcher.queuedCount());
+
+        dispatcher.complete(running.correlationId);
+        dispatcher.dispatchQueued(running.server, out);
+        assertEquals(List.of(first), out);
+        out.clear();
+
+        final Call third = submit("md5", "digest");
+        assertFalse(third.isDone);
+        assertEquals(2, dispatcher.queuedCount());
+        final Call fourth = submit("md5", "digest");
+        assertFalse(fourth.isDone);
+        assertEquals(3, dispatcher.queuedCount());
+        final Call refused = submit("md5", "digest");
+        assertTrue(refused.isDone);
+        assertEquals(CallException.Kind.QUEUE_FULL, refused.error.kind());
+        assertEquals(3, dispatcher.queuedCount());
+
+        dispatcher.memberLeft(1, "killed", out);
+        assertEquals(List.of(first, second, third, fourth), out);
+        assertEquals(CallException.Kind.WORKER_LEFT, first.error.kind());
+        assertEquals(CallException.Kind.NO_SERVER, fourth.error.kind());
+        final Call afterwards = submit("md5", "digest");
+        assertTrue(afterwards.isDone);
+        assertEquals(CallException.Kind.NO_SERVER, afterwards.error.kind());
+        assertEquals(0, dispatcher.queuedCount());
+    }
+
+    @Test
     void shouldHoldCallsForAJoinedMemberUntilItAnnouncesOrItsGraceIsOver()
     {
         dispatcher.memberJoined(7, "md5", 100);
