@@ -183,10 +183,10 @@ final class AeronSuite
         pongArgs.set(pongArgs.indexOf("--idle") + 1, idle);
         final List<String> pingArgs = timed();
         pingArgs.set(pingArgs.indexOf("--idle") + 1, idle);
-        try (BenchChild pong = ctx.java("aeron-pong-" + idle, AeronPongMain.class, pongArgs))
+        try (BenchChild pong = ctx.rttJava(1, "aeron-pong-" + idle, AeronPongMain.class, pongArgs))
         {
             pong.awaitLine(BenchLine.READY, 30_000);
-            try (BenchChild ping = ctx.java("aeron-ping-" + idle, AeronPingMain.class, pingArgs))
+            try (BenchChild ping = ctx.rttJava(0, "aeron-ping-" + idle, AeronPingMain.class, pingArgs))
             {
                 for (final int size : ctx.sizes)
                 {

@@ -45,6 +45,11 @@ final class BenchContext
     String workerJvmArgs = "";
     List<String> clustrBenches = List.of("throughput", "fanout", "rtt", "spawn", "idle");
     List<String> callBenches = List.of("call", "call_empty", "call_rtt", "job");
+    /**
+     * The CPUs of the pinger and of the ponger of every round-trip bench (raw Aeron's, clustr's and every system's
+     * call round trip), or empty for unpinned.
+     */
+    int[] rttCpus = new int[0];
     List<String> streams = List.of("public", "group", "private");
     String redisHost = "127.0.0.1";
     int redisPort;
@@ -131,6 +136,29 @@ final class BenchContext
     BenchChild java(final String name, final String mainClass, final List<String> extraJvmOpts, final List<String> args)
     {
         return processes().java(name, mainClass, jvmArgs(extraJvmOpts), args);
+    }
+
+    /**
+     * Start the pinging (0) or the ponging (1) side of a round-trip bench, on its CPU of {@link #rttCpus}.
+     *
+     * @param side      0 for the pinger, 1 for the ponger.
+     * @param name      for its log file.
+     * @param mainClass class to run.
+     * @param args      its arguments.
+     * @return the running child.
+     */
+    BenchChild rttJava(final int side, final String name, final Class<?> mainClass, final List<String> args)
+    {
+        return processes().java(name, mainClass.getName(), jvmArgs(List.of()), args, rttCpu(side));
+    }
+
+    /**
+     * @param side 0 for the pinger, 1 for the ponger.
+     * @return its CPU, or -1 when round trips run unpinned.
+     */
+    int rttCpu(final int side)
+    {
+        return rttCpus.length == 2 ? rttCpus[side] : -1;
     }
 
     /**

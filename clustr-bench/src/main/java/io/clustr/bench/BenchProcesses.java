@@ -71,13 +71,35 @@ final class BenchProcesses implements AutoCloseable
      */
     BenchChild java(final String name, final String mainClass, final List<String> jvmArgs, final List<String> args)
     {
-        return start(spec(
-            mainClass,
+        return java(name, mainClass, jvmArgs, args, -1);
+    }
+
+    /**
+     * Start a JVM with the parent's {@code java} and class path, every thread of it on one CPU (clustr-spawn's
+     * {@code cpu(n)}), or unpinned.
+     *
+     * @param name      for its log file and the supervisor's prefix.
+     * @param mainClass class to run.
+     * @param jvmArgs   all its JVM arguments.
+     * @param args      its arguments.
+     * @param cpu       the CPU, or -1 for none.
+     * @return the running child.
+     */
+    BenchChild java(
+        final String name, final String mainClass, final List<String> jvmArgs, final List<String> args, final int cpu)
+    {
+        final List<SpawnOption> options = new ArrayList<>(List.of(
             name(name),
             jvmArgs(jvmArgs.toArray(new String[0])),
             args(args.toArray(new String[0])),
             respawn(RespawnPolicy.never()),
             output(Output.forward().withTimestamps(false))));
+        if (cpu >= 0)
+        {
+            options.add(SpawnOption.cpu(cpu));
+        }
+
+        return start(spec(mainClass, options.toArray(new SpawnOption[0])));
     }
 
     /**

@@ -137,6 +137,13 @@ public final class BenchRunner implements Callable<Integer>
         description = "Systems of the calls suite, in this order (default: ${DEFAULT-VALUE}).")
     private List<String> callSystems;
 
+    @Option(names = "--rtt-cpus", defaultValue = "auto",
+        description = "CPUs of the pinger and of the ponger in every round-trip bench, the same for every system: " +
+            "two CPUs (e.g. 0,1), 'none' for unpinned, or 'auto' (the default: 0,1 on a machine with 2 CPUs or more, " +
+            "else none). Unpinned on 2 cores, both often share one CPU and hand it over at each yield, which " +
+            "measures the scheduler, not the system (docs/performance.md).")
+    private String rttCpus;
+
     @Option(names = "--call-benches", split = ",", defaultValue = "call,call_empty,call_rtt,job",
         description = "Phases of the calls suite (default: ${DEFAULT-VALUE}), e.g. job alone for an A/B of the job " +
             "path.")
@@ -275,6 +282,15 @@ public final class BenchRunner implements Callable<Integer>
             }
         }
 
+        try
+        {
+            parseRttCpus(rttCpus);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return ex.getMessage();
+        }
+
         for (final String bench : callBenches)
         {
             if (!CALL_BENCHES.contains(bench))
@@ -284,6 +300,47 @@ public final class BenchRunner implements Callable<Integer>
         }
 
         return null;
+    }
+
+    private static int[] parseRttCpus(final String value)
+    {
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        if ("none".equals(value) || ("auto".equals(value) && cpus < 2))
+        {
+            return new int[0];
+        }
+
+        final String[] parts = ("auto".equals(value) ? "0,1" : value).split(",");
+        if (2 != parts.length)
+        {
+            throw new IllegalArgumentException("--rtt-cpus takes two CPUs, the pinger's and the ponger's (e.g. 0,1), " +
+                "none or auto: got '" + value + "'");
+        }
+
+        final int[] pair = new int[2];
+        for (int i = 0; i < 2; i++)
+        {
+            try
+            {
+                pair[i] = Integer.parseInt(parts[i].trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("--rtt-cpus: '" + parts[i] + "' is not a CPU number");
+            }
+            if (pair[i] < 0 || pair[i] >= cpus)
+            {
+                throw new IllegalArgumentException("--rtt-cpus: CPU " + pair[i] + " is not one of this machine's " +
+                    cpus + " (0 to " + (cpus - 1) + "), or use --rtt-cpus none");
+            }
+        }
+        if (pair[0] == pair[1])
+        {
+            throw new IllegalArgumentException("--rtt-cpus: the pinger and the ponger need two different CPUs, got " +
+                value);
+        }
+
+        return pair;
     }
 
     private BenchContext newContext()
@@ -311,6 +368,7 @@ public final class BenchRunner implements Callable<Integer>
         ctx.workerJvmArgs = workerJvmArgs.trim();
         ctx.clustrBenches = clustrBenches;
         ctx.callBenches = callBenches;
+        ctx.rttCpus = parseRttCpus(rttCpus);
         ctx.streams = streams;
         ctx.redisHost = redisHost;
         ctx.redisPort = redisPort;
@@ -363,7 +421,8 @@ public final class BenchRunner implements Callable<Integer>
             " calls_warmup_ms=" + ctx.callsWarmupMs +
             " calls_rounds=" + ctx.callsRounds +
             " spawn_reps=" + ctx.spawnReps +
-            " spawn_warmups=" + ctx.spawnWarmups);
+            " spawn_warmups=" + ctx.spawnWarmups +
+            " rtt_cpus=" + (ctx.rttCpus.length == 2 ? ctx.rttCpus[0] + "," + ctx.rttCpus[1] : "none"));
         if ("start".equals(when))
         {
             System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " " +

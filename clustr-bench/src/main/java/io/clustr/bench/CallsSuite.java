@@ -78,11 +78,13 @@ final class CallsSuite
         /**
          * Start {@code workers} worker processes serving a function, and wait until they are ready.
          *
-         * @param function {@link CallFunctions#MD5} or {@link CallFunctions#EMPTY}.
-         * @param workers  how many.
+         * @param function    {@link CallFunctions#MD5} or {@link CallFunctions#EMPTY}.
+         * @param workers     how many.
+         * @param isRoundTrip the round trip: its one worker and its caller pinned as every ping-pong's are
+         *                    ({@code --rtt-cpus}).
          * @return the running workers; close stops them.
          */
-        Served serve(String function, int workers);
+        Served serve(String function, int workers, boolean isRoundTrip);
 
         /**
          * Whether the system has a job queue in the bench.
@@ -195,7 +197,7 @@ final class CallsSuite
         {
             ctx.note(system + " calls: md5 of " + MD5_BYTES + " B, " + WORKERS + " workers, " + CALLERS +
                 " callers");
-            try (Served served = peer.serve(CallFunctions.MD5, WORKERS))
+            try (Served served = peer.serve(CallFunctions.MD5, WORKERS, false))
             {
                 add("call", system, WORKERS, CALLERS, MD5_BYTES, served.call(CALLERS, MD5_BYTES));
             }
@@ -205,7 +207,7 @@ final class CallsSuite
         {
             ctx.note(system + " calls: empty function, " + EMPTY_BYTES + " B, " + WORKERS + " workers, " + CALLERS +
                 " callers");
-            try (Served served = peer.serve(CallFunctions.EMPTY, WORKERS))
+            try (Served served = peer.serve(CallFunctions.EMPTY, WORKERS, false))
             {
                 add("call_empty", system, WORKERS, CALLERS, EMPTY_BYTES, served.call(CALLERS, EMPTY_BYTES));
             }
@@ -215,7 +217,7 @@ final class CallsSuite
         {
             ctx.note(system + " calls: round trip, empty function, " + EMPTY_BYTES + " B, " + RTT_WORKERS +
                 " worker, 1 caller");
-            try (Served served = peer.serve(CallFunctions.EMPTY, RTT_WORKERS))
+            try (Served served = peer.serve(CallFunctions.EMPTY, RTT_WORKERS, true))
             {
                 add("call_rtt", system, RTT_WORKERS, 1, EMPTY_BYTES, served.call(1, EMPTY_BYTES));
             }
@@ -383,6 +385,11 @@ final class CallsSuite
 
         List<BenchChild> startWorkers(final String mode, final String function, final int workers)
         {
+            return startWorkers(mode, function, workers, -1);
+        }
+
+        List<BenchChild> startWorkers(final String mode, final String function, final int workers, final int cpu)
+        {
             final List<BenchChild> children = new ArrayList<>();
             try
             {
@@ -390,8 +397,9 @@ final class CallsSuite
                 {
                     final List<String> args = common(mode, workers);
                     args.addAll(BenchContext.list("--function", function, "--worker", Integer.toString(i)));
-                    children.add(ctx.java(system + "-" + function + "-" + mode + "-worker-" + i,
-                        CallWorkerMain.class, args));
+                    final String name = system + "-" + function + "-" + mode + "-worker-" + i;
+                    children.add(cpu < 0 ? ctx.java(name, CallWorkerMain.class, args) :
+                        ctx.rttJava(1, name, CallWorkerMain.class, args));
                 }
 
                 for (final BenchChild child : children)
@@ -408,9 +416,10 @@ final class CallsSuite
             }
         }
 
-        public Served serve(final String function, final int workers)
+        public Served serve(final String function, final int workers, final boolean isRoundTrip)
         {
-            final List<BenchChild> children = startWorkers("call", function, workers);
+            final List<BenchChild> children = startWorkers(
+                "call", function, workers, isRoundTrip ? ctx.rttCpu(1) : -1);
             return new Served()
             {
                 public Map<String, String> call(final int callers, final int msgBytes)
@@ -418,8 +427,9 @@ final class CallsSuite
                     final List<String> args = timed(common("call", workers));
                     args.addAll(BenchContext.list("--function", function, "--callers", Integer.toString(callers),
                         "--msg-bytes", Integer.toString(msgBytes)));
-                    try (BenchChild caller = ctx.java(
-                        system + "-" + function + "-" + workers + "w-caller-" + callers, CallerMain.class, args))
+                    final String name = system + "-" + function + "-" + workers + "w-caller-" + callers;
+                    try (BenchChild caller = isRoundTrip && ctx.rttCpu(0) >= 0 ?
+                        ctx.rttJava(0, name, CallerMain.class, args) : ctx.java(name, CallerMain.class, args))
                     {
                         final Map<String, String> fields =
                             BenchContext.fields(caller.awaitLine("BENCH bench=call", timeoutMs()));
@@ -513,13 +523,13 @@ final class CallsSuite
             }
         }
 
-        public Served serve(final String function, final int workers)
+        public Served serve(final String function, final int workers, final boolean isRoundTrip)
         {
             startMaster();
             final Served served;
             try
             {
-                served = super.serve(function, workers);
+                served = super.serve(function, workers, isRoundTrip);
             }
             catch (final RuntimeException ex)
             {

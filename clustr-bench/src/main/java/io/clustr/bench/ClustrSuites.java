@@ -163,7 +163,8 @@ final class ClustrSuites
     private void rtt(final String idle)
     {
         ctx.note("clustr ping-pong on private streams, idle " + idle);
-        final List<String> args = BenchContext.list("--scenario", "rtt");
+        final List<String> args = BenchContext.list("--scenario", "rtt",
+            "--ping-cpu", Integer.toString(ctx.rttCpu(0)), "--pong-cpu", Integer.toString(ctx.rttCpu(1)));
         args.addAll(timed());
         try (BenchChild master = master("clustr-rtt-" + idle, idle, args))
         {

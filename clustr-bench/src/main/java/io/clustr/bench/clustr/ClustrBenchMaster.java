@@ -5,6 +5,7 @@ import io.clustr.WorkerHandle;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.spawn.ExitStatus;
+import io.clustr.spawn.SpawnOption;
 import io.clustr.spawn.Spec;
 import io.clustr.spawn.Supervisor;
 
@@ -21,6 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static io.clustr.spawn.SpawnOption.args;
+import static io.clustr.spawn.SpawnOption.cpu;
 import static io.clustr.spawn.SpawnOption.jvmArgs;
 import static io.clustr.spawn.SpawnOption.name;
 import static io.clustr.spawn.Spec.spec;
@@ -124,10 +126,26 @@ public final class ClustrBenchMaster
 
     private static Spec worker(final Class<?> mainClass, final String name, final String... args)
     {
+        return pinnedWorker(mainClass, name, -1, args);
+    }
+
+    /**
+     * @param cpu every thread of the worker on this CPU (clustr-spawn's {@code cpu(n)}), or -1 for unpinned.
+     */
+    private static Spec pinnedWorker(final Class<?> mainClass, final String name, final int cpu, final String... args)
+    {
+        final List<SpawnOption> options = new ArrayList<>(List.of(args(args), name(name)));
         final String extra = System.getProperty(WORKER_JVM_ARGS_PROP_NAME, "").trim();
-        return extra.isEmpty() ?
-            spec(mainClass.getName(), args(args), name(name)) :
-            spec(mainClass.getName(), args(args), name(name), jvmArgs(extra.split("\\s+")));
+        if (!extra.isEmpty())
+        {
+            options.add(jvmArgs(extra.split("\\s+")));
+        }
+        if (cpu >= 0)
+        {
+            options.add(cpu(cpu));
+        }
+
+        return spec(mainClass.getName(), options.toArray(new SpawnOption[0]));
     }
 
     private List<String> timedArgs()
@@ -174,14 +192,15 @@ public final class ClustrBenchMaster
     private void rtt()
     {
         expectReady(1);
-        final List<WorkerHandle> pong = master.spawn(List.of(worker(ClustrPongWorker.class, "pong")));
+        final List<WorkerHandle> pong = master.spawn(List.of(
+            pinnedWorker(ClustrPongWorker.class, "pong", args.intValue("pong-cpu", -1))));
         awaitReady();
 
         final List<String> pingArgs = timedArgs();
         pingArgs.add("--peer");
         pingArgs.add(Long.toString(pong.get(0).id()));
-        final List<WorkerHandle> ping = master.spawn(List.of(
-            worker(ClustrPingWorker.class, "ping", pingArgs.toArray(new String[0]))));
+        final List<WorkerHandle> ping = master.spawn(List.of(pinnedWorker(
+            ClustrPingWorker.class, "ping", args.intValue("ping-cpu", -1), pingArgs.toArray(new String[0]))));
 
         awaitBenchLines(args.intList("sizes", "32,1024").length);
         awaitExit(ping);
