@@ -63,6 +63,7 @@ public final class CallClient implements AutoCloseable
     private final Node node;
     private final Object lock = new Object();
     private final List<Call> dutyCycleOut = new ArrayList<>();
+    private final List<Call> dutyCycleFailed = new ArrayList<>();
     private final UnsafeBuffer queryFrame = new UnsafeBuffer(new byte[]{ CallFrames.QUERY });
     private volatile Dispatcher dispatcher;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(30);
@@ -468,12 +469,15 @@ public final class CallClient implements AutoCloseable
         {
             final List<Call> out = dutyCycleOut;
             out.clear();
+            final List<Call> failed = dutyCycleFailed;
+            failed.clear();
             synchronized (lock)
             {
                 dispatcher.announced(msg.senderId(), msg.senderGroup(), CallFrames.announcedLimit(buffer, offset),
-                    CallFrames.announcedFunctions(buffer, offset, msg.length()), out);
+                    CallFrames.announcedFunctions(buffer, offset, msg.length()), out, failed);
             }
             sendAll(out);
+            notifyAll(failed);
         }
         else if (CallFrames.WITHDRAW == type)
         {

@@ -161,10 +161,17 @@ final class Dispatcher
     /**
      * A server announced itself (again): it takes calls from now on, queued ones first.
      *
-     * @param out the queued calls now dispatched to it, to send.
+     * @param out    the queued calls now dispatched to it, to send.
+     * @param failed queued calls of a function it no longer serves that no other server can run, failed: a
+     *               function's queue holds calls only while a live server of it exists (see {@link #submit}).
      */
     void announced(
-        final long id, final String group, final int limit, final List<String> functions, final List<Call> out)
+        final long id,
+        final String group,
+        final int limit,
+        final List<String> functions,
+        final List<Call> out,
+        final List<Call> failed)
     {
         pendingGroups.remove(id);
         pendingSinceNs.remove(id);
@@ -184,6 +191,10 @@ final class Dispatcher
         server.functions = indices;
         server.isWithdrawn = false;
         dispatchQueued(server, out);
+        if (queuedCount > 0)
+        {
+            failUnservable(Long.MIN_VALUE, failed);
+        }
     }
 
     /**
@@ -263,8 +274,9 @@ final class Dispatcher
         if (null != waiting && !waiting.calls.isEmpty() && pendingGroups.isEmpty())
         {
             // calls of this group and function already wait, so every server of them is busy (a freed slot takes
-            // the oldest waiting call it can run before anything else) and one at least is live (queues of no
-            // live server are failed when it goes): this one waits behind them, with no scan of the servers
+            // the oldest waiting call it can run before anything else) and one at least is live (a queue no live
+            // server can run is failed when its last server leaves, withdraws or re-announces without the function,
+            // and while a member is pending this path is not taken): this one waits behind them, with no scan
             enqueue(call, waiting);
             return false;
         }

@@ -49,9 +49,9 @@ class DispatcherTest
     @Test
     void shouldGoToTheServerWithTheMostFreeSlotsThenTheLeastRecentlyUsed()
     {
-        dispatcher.announced(1, "md5", 2, List.of("digest"), out);
-        dispatcher.announced(2, "md5", 3, List.of("digest"), out);
-        dispatcher.announced(3, "md5", 2, List.of("digest"), out);
+        dispatcher.announced(1, "md5", 2, List.of("digest"), out, out);
+        dispatcher.announced(2, "md5", 3, List.of("digest"), out, out);
+        dispatcher.announced(3, "md5", 2, List.of("digest"), out, out);
 
         assertEquals(2, submit("md5", "digest").serverId());       // 3 free
         // now 1, 2 and 3 have 2 free each: 1 is the least recently used, then 3, then 2
@@ -69,8 +69,8 @@ class DispatcherTest
     @Test
     void shouldDispatchOnlyToServersOfTheGroupThatServeTheFunction()
     {
-        dispatcher.announced(1, "web", 5, List.of("render"), out);
-        dispatcher.announced(2, "md5", 1, List.of("digest", "render"), out);
+        dispatcher.announced(1, "web", 5, List.of("render"), out, out);
+        dispatcher.announced(2, "md5", 1, List.of("digest", "render"), out, out);
 
         assertEquals(2, submit("md5", "render").serverId());
         assertEquals(1, submit("web", "render").serverId());
@@ -85,7 +85,7 @@ class DispatcherTest
     @Test
     void shouldQueueFifoWhenEverySlotIsTakenAndFailPastTheBound()
     {
-        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out, out);
         final Call running = submit("md5", "digest");
         final Call first = submit("md5", "digest");
         final Call second = submit("md5", "digest");
@@ -112,7 +112,7 @@ class DispatcherTest
     @Test
     void shouldTakeTheOldestWaitingCallOfAnyFunctionTheFreedServerServes()
     {
-        dispatcher.announced(1, "g", 1, List.of("a", "b"), out);
+        dispatcher.announced(1, "g", 1, List.of("a", "b"), out, out);
         submit("g", "a");
         final Call b = submit("g", "b");
         final Call a = submit("g", "a");
@@ -127,8 +127,8 @@ class DispatcherTest
     @Test
     void shouldFailTheCallsInFlightOfAServerThatLeftAndSendItsQueuedOnesToTheOthers()
     {
-        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
-        dispatcher.announced(2, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out, out);
+        dispatcher.announced(2, "md5", 1, List.of("digest"), out, out);
         final Call onOne = submit("md5", "digest");
         final Call onTwo = submit("md5", "digest");
         final Call waiting = submit("md5", "digest");
@@ -157,7 +157,7 @@ class DispatcherTest
     @Test
     void shouldFailQueuedCallsWhenTheLastServerOfTheirFunctionLeaves()
     {
-        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out, out);
         final Call running = submit("md5", "digest");
         final Call waiting = submit("md5", "digest");
 
@@ -173,8 +173,8 @@ class DispatcherTest
     {
         // a call of a function whose calls already wait is queued behind them without a scan of the servers: it
         // must keep FIFO, the bound, and NO_SERVER at once when its servers have gone
-        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
-        dispatcher.announced(2, "md5", 1, List.of("other"), out);
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out, out);
+        dispatcher.announced(2, "md5", 1, List.of("other"), out, out);
         final Call running = submit("md5", "digest");
         final Call first = submit("md5", "digest");
         final Call second = submit("md5", "digest");
@@ -211,6 +211,27 @@ class DispatcherTest
     }
 
     @Test
+    void shouldFailTheWaitingCallsOfAFunctionItsLastServerNoLongerAnnounces()
+    {
+        dispatcher.announced(1, "md5", 1, List.of("digest", "sha1"), out, out);
+        final Call running = submit("md5", "digest");
+        final Call waiting = submit("md5", "sha1");
+        assertFalse(waiting.isDone);
+
+        final List<Call> failed = new ArrayList<>();
+        out.clear();
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out, failed);
+        assertEquals(List.of(), out);
+        assertEquals(List.of(waiting), failed);
+        assertEquals(CallException.Kind.NO_SERVER, waiting.error.kind());
+        assertEquals(0, dispatcher.queuedCount());
+        final Call afterwards = submit("md5", "sha1");
+        assertTrue(afterwards.isDone);
+        assertEquals(CallException.Kind.NO_SERVER, afterwards.error.kind());
+        assertFalse(running.isDone);
+    }
+
+    @Test
     void shouldHoldCallsForAJoinedMemberUntilItAnnouncesOrItsGraceIsOver()
     {
         dispatcher.memberJoined(7, "md5", 100);
@@ -218,7 +239,7 @@ class DispatcherTest
         assertFalse(dispatcher.submit(early, 200));
         assertFalse(early.isDone, "held: the member may be starting its server");
 
-        dispatcher.announced(7, "md5", 2, List.of("digest"), out);
+        dispatcher.announced(7, "md5", 2, List.of("digest"), out, out);
         assertEquals(List.of(early), out);
         assertEquals(7, early.serverId());
 
@@ -241,7 +262,7 @@ class DispatcherTest
     @Test
     void shouldTimeOutWaitingAndInFlightCallsAndKeepTheSlotOfATimedOutCallUntilItsReply()
     {
-        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out, out);
         final Call running = call("md5", "digest", 1_000);
         final Call waiting = call("md5", "digest", 500);
         dispatcher.submit(running, 0);
@@ -275,7 +296,7 @@ class DispatcherTest
     {
         // the timer skips its scans until the earliest deadline it knows of: calls that come later with earlier
         // deadlines, and calls that come after a scan, must lower it
-        dispatcher.announced(1, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(1, "md5", 1, List.of("digest"), out, out);
         final Call running = call("md5", "digest", 9_000);
         final Call late = call("md5", "digest", 800);
         final Call early = call("md5", "digest", 300);
@@ -301,7 +322,7 @@ class DispatcherTest
 
         out.clear();
         final Call other = call("md5", "digest", 2_000);
-        dispatcher.announced(2, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(2, "md5", 1, List.of("digest"), out, out);
         assertTrue(out.isEmpty());
         dispatcher.submit(other, 800);
         assertEquals(2, other.serverId(), "dispatched to the second server");
@@ -316,8 +337,8 @@ class DispatcherTest
     @Test
     void shouldStopSendingToAWithdrawnServerAndForgetItOnceItsCallsAreBack()
     {
-        dispatcher.announced(1, "md5", 2, List.of("digest"), out);
-        dispatcher.announced(2, "md5", 1, List.of("digest"), out);
+        dispatcher.announced(1, "md5", 2, List.of("digest"), out, out);
+        dispatcher.announced(2, "md5", 1, List.of("digest"), out, out);
         final Call onOne = submit("md5", "digest");
         dispatcher.withdrawn(1, out);
         assertEquals(2, submit("md5", "digest").serverId());
