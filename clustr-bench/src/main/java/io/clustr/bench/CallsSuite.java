@@ -385,10 +385,14 @@ final class CallsSuite
 
         List<BenchChild> startWorkers(final String mode, final String function, final int workers)
         {
-            return startWorkers(mode, function, workers, -1);
+            return startWorkers(mode, function, workers, false);
         }
 
-        List<BenchChild> startWorkers(final String mode, final String function, final int workers, final int cpu)
+        /**
+         * @param isRoundTrip the round trip's worker: on the ponger's CPU of {@code --rtt-cpus}.
+         */
+        List<BenchChild> startWorkers(
+            final String mode, final String function, final int workers, final boolean isRoundTrip)
         {
             final List<BenchChild> children = new ArrayList<>();
             try
@@ -398,8 +402,8 @@ final class CallsSuite
                     final List<String> args = common(mode, workers);
                     args.addAll(BenchContext.list("--function", function, "--worker", Integer.toString(i)));
                     final String name = system + "-" + function + "-" + mode + "-worker-" + i;
-                    children.add(cpu < 0 ? ctx.java(name, CallWorkerMain.class, args) :
-                        ctx.rttJava(1, name, CallWorkerMain.class, args));
+                    children.add(isRoundTrip ? ctx.rttJava(1, name, CallWorkerMain.class, args) :
+                        ctx.java(name, CallWorkerMain.class, args));
                 }
 
                 for (final BenchChild child : children)
@@ -418,8 +422,7 @@ final class CallsSuite
 
         public Served serve(final String function, final int workers, final boolean isRoundTrip)
         {
-            final List<BenchChild> children = startWorkers(
-                "call", function, workers, isRoundTrip ? ctx.rttCpu(1) : -1);
+            final List<BenchChild> children = startWorkers("call", function, workers, isRoundTrip);
             return new Served()
             {
                 public Map<String, String> call(final int callers, final int msgBytes)
@@ -428,7 +431,7 @@ final class CallsSuite
                     args.addAll(BenchContext.list("--function", function, "--callers", Integer.toString(callers),
                         "--msg-bytes", Integer.toString(msgBytes)));
                     final String name = system + "-" + function + "-" + workers + "w-caller-" + callers;
-                    try (BenchChild caller = isRoundTrip && ctx.rttCpu(0) >= 0 ?
+                    try (BenchChild caller = isRoundTrip ?
                         ctx.rttJava(0, name, CallerMain.class, args) : ctx.java(name, CallerMain.class, args))
                     {
                         final Map<String, String> fields =
