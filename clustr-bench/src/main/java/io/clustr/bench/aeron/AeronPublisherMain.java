@@ -156,7 +156,7 @@ public final class AeronPublisherMain
                 sizes,
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("warmup-ms", 1000)),
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("duration-ms", 2000)));
-            System.out.println(BenchLine.format("bench", "publisher", "sent", sent));
+            System.out.println(BenchLine.format("bench", "publisher", "sent", sent, "refused", publisher.refused()));
 
             final long deadlineNs = System.nanoTime() + DRAIN_TIMEOUT_NS;
             while (publication.isConnected() && System.nanoTime() - deadlineNs < 0)

@@ -48,7 +48,8 @@ public final class ClustrPublisherWorker
                 sizes,
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("warmup-ms", 1000)),
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("duration-ms", 2000)));
-            ClustrBench.report(worker, BenchLine.format("bench", "publisher", "sent", sent));
+            ClustrBench.report(
+                worker, BenchLine.format("bench", "publisher", "sent", sent, "refused", publisher.refused()));
         }
     }
 }

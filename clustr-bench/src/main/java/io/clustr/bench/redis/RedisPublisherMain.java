@@ -47,7 +47,7 @@ public final class RedisPublisherMain
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("warmup-ms", 1000)),
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("duration-ms", 2000)));
             pipeline.sync();
-            System.out.println(BenchLine.format("bench", "publisher", "sent", sent));
+            System.out.println(BenchLine.format("bench", "publisher", "sent", sent, "refused", publisher.refused()));
         }
     }
 }

@@ -20,6 +20,7 @@ public final class ThroughputPublisher
     private final MessageSink sink;
     private final IdleStrategy idleStrategy;
     private final UnsafeBuffer buffer;
+    private long refused;
 
     /**
      * Create a publisher.
@@ -87,6 +88,7 @@ public final class ThroughputPublisher
                 }
                 else
                 {
+                    refused++;
                     idleStrategy.idle();
                     idled = true;
                 }
@@ -95,6 +97,17 @@ public final class ThroughputPublisher
         while (System.nanoTime() - deadlineNs < 0);
 
         return sent;
+    }
+
+    /**
+     * Offers the transport refused (back-pressured) during the warm-up and measured windows, all sizes together: with
+     * {@code sent}, whether the publisher or its subscribers set the pace.
+     *
+     * @return refused offers so far.
+     */
+    public long refused()
+    {
+        return refused;
     }
 
     private void sendMarker(final byte type, final int length)
