@@ -26,6 +26,11 @@ final class DataPublisher
      */
     static final long ABANDONED_SCAN_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /**
+     * {@link #fastOffer}'s result when its route is not armed: no Aeron result is this small.
+     */
+    private static final long NOT_ARMED = Long.MIN_VALUE;
+
     private final long nodeId;
     private final byte[] groupBytes;
     private final int termLength;
@@ -96,7 +101,10 @@ final class DataPublisher
 
     void publish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
-        publish(channel, FrameFormat.MESSAGE, buffer, offset, length);
+        if (fastOffer(writer(), channel, buffer, offset, length) <= 0)
+        {
+            publish(channel, FrameFormat.MESSAGE, buffer, offset, length);
+        }
     }
 
     /**
@@ -118,6 +126,7 @@ final class DataPublisher
 
     void publish(final Channel channel, final int type, final DirectBuffer buffer, final int offset, final int length)
     {
+        final int version = routes.version();
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = writer();
         writer.checkNoOpenClaim();
@@ -141,6 +150,7 @@ final class DataPublisher
                     return;
                 }
                 checkLength(route, type, length);
+                writer.arm(channel, route, version);
                 result = writer.offerData(route, type, buffer, offset, length);
             }
 
@@ -165,12 +175,52 @@ final class DataPublisher
 
     boolean tryPublish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
+        final FrameWriter writer = writer();
+        final long result = fastOffer(writer, channel, buffer, offset, length);
+        if (result > 0)
+        {
+            return true;
+        }
+        if (Publication.BACK_PRESSURED == result)
+        {
+            writer.onBackPressured();
+            return false;
+        }
+
         return tryPublish(channel, FrameFormat.MESSAGE, buffer, offset, length);
+    }
+
+    /**
+     * The fast path of a message of one frame, on a channel this thread's writer published to last (its route armed
+     * by a checked publish, see {@link FrameWriter#fastRoute}): no check repeated that the route's version already
+     * answers (the node open, the channel valid and routed, no claim open), one claim and copy.
+     *
+     * @return the offer's result (counted as sent when positive), or {@link #NOT_ARMED}; unless positive or
+     * back-pressured, publish through the checked path, which decides what the result means.
+     */
+    private long fastOffer(
+        final FrameWriter writer, final Channel channel, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Route route = writer.fastRoute(channel, routes.version());
+        if (null == route || null == buffer || (offset | length) < 0 || length > route.maxClaimPayload ||
+            offset > buffer.capacity() - length)
+        {
+            return NOT_ARMED;
+        }
+
+        final long result = route.claimAndCopy(writer.bufferClaim(), buffer, offset, length);
+        if (result > 0)
+        {
+            writer.onFastSent(length);
+        }
+
+        return result;
     }
 
     boolean tryPublish(
         final Channel channel, final int type, final DirectBuffer buffer, final int offset, final int length)
     {
+        final int version = routes.version();
         checkPublish(channel, buffer, offset, length);
         final FrameWriter writer = writer();
         writer.checkNoOpenClaim();
@@ -187,6 +237,7 @@ final class DataPublisher
             return true;
         }
         checkLength(route, type, length);
+        writer.arm(channel, route, version);
         final long result = writer.offerData(route, type, buffer, offset, length);
 
         return counted(writer, channel, result, length) || isDelivered(channel, route, result);

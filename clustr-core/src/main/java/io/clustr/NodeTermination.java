@@ -79,6 +79,7 @@ final class NodeTermination
         {
             return;
         }
+        node.onClosing();
 
         if (null != runner && Thread.currentThread() == runner.thread())
         {

@@ -58,6 +58,20 @@ final class Route implements ReservedValueSupplier
             return publication.offer(payload, offset, length, this);
         }
 
+        return claimAndCopy(claim, payload, offset, length);
+    }
+
+    /**
+     * Publish a message of one frame: claim it, copy the payload in, set the reserved value, commit.
+     *
+     * @param claim   the calling thread's claim.
+     * @param payload buffer holding the payload.
+     * @param offset  of the payload, checked by the caller.
+     * @param length  of the payload, at most {@link #maxClaimPayload}.
+     * @return the publication's result.
+     */
+    long claimAndCopy(final BufferClaim claim, final DirectBuffer payload, final int offset, final int length)
+    {
         final long result = publication.tryClaim(length, claim);
         if (result > 0)
         {

@@ -113,6 +113,15 @@ final class Routes implements AutoCloseable
         return version;
     }
 
+    /**
+     * The node is closing: every route a publishing thread has cached is looked up again, and that lookup finds
+     * the node closed (the fast publish path checks the version, not the node's state).
+     */
+    synchronized void invalidate()
+    {
+        version++;
+    }
+
     Publication confirmationPublication()
     {
         return confirmationPublication;

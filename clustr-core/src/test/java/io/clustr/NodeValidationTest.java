@@ -105,7 +105,14 @@ class NodeValidationTest
     @Test
     void shouldRejectPublishingAfterClose()
     {
+        final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+        master.publish(Channel.PUBLIC, payload, 0, 8); // the checked path arms this thread's fast path for PUBLIC
+        assertTrue(master.tryPublish(Channel.PUBLIC, payload, 0, 8));
         master.close();
+        final ClustrException fast = assertThrows(
+            ClustrException.class, () -> master.tryPublish(Channel.PUBLIC, payload, 0, 8));
+        assertTrue(fast.getMessage().contains("closed"), fast.getMessage());
+        assertThrows(ClustrException.class, () -> master.publish(Channel.PUBLIC, payload, 0, 8));
         master.close();
         final ClustrException ex = assertThrows(ClustrException.class, () -> master.publish(Channel.PUBLIC, "x"));
         assertTrue(ex.getMessage().contains("closed"), ex.getMessage());

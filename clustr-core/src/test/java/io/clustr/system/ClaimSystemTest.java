@@ -7,6 +7,7 @@ import io.clustr.Configuration;
 import io.clustr.WorkerHandle;
 import io.clustr.test.DriverErrorLogWatcher;
 import io.clustr.test.InterruptAfter;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,32 @@ class ClaimSystemTest
         assertEquals(List.of("private|" + cache.id() + "|0||first", "private|" + cache.id() + "|0||second"),
             cluster.collectUntil((m) -> m.endsWith("|second"), 1).stream()
                 .filter((m) -> m.endsWith("|first") || m.endsWith("|second")).toList());
+    }
+
+    @Test
+    void shouldRefuseAPublishWhileAClaimIsOpenEvenOnAChannelJustPublishedTo()
+    {
+        final Channel toCache = Channel.worker(cache.id());
+        final UnsafeBuffer payload = new UnsafeBuffer("armed".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(cluster.master.tryPublish(toCache, payload, 0, payload.capacity()));
+        assertTrue(cluster.master.tryPublish(toCache, payload, 0, payload.capacity())); // the fast path, armed
+
+        final Claim claim = cluster.master.claim(toCache, 4);
+        claim.buffer().putStringWithoutLengthAscii(claim.offset(), "held");
+        final IllegalStateException tried = assertThrows(IllegalStateException.class,
+            () -> cluster.master.tryPublish(toCache, payload, 0, payload.capacity()));
+        assertTrue(tried.getMessage().contains("commit (or abort) it"), tried.getMessage());
+        assertThrows(IllegalStateException.class, () -> cluster.master.publish(toCache, payload, 0, 5));
+        claim.commit();
+
+        final UnsafeBuffer after = new UnsafeBuffer("after-held".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(cluster.master.tryPublish(toCache, after, 0, after.capacity()));
+        assertEquals(List.of("armed", "armed", "held", "after-held"),
+            cluster.collectUntil((m) -> m.endsWith("|after-held"), 1).stream()
+                .filter((m) -> m.startsWith("private|" + cache.id() + "|0||"))
+                .map((m) -> m.substring(m.lastIndexOf('|') + 1))
+                .filter((m) -> List.of("armed", "held", "after-held").contains(m))
+                .toList());
     }
 
     @Test
