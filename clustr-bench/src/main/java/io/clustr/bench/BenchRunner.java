@@ -200,6 +200,11 @@ public final class BenchRunner implements Callable<Integer>
             final boolean aeron = suites.contains("aeron");
             final boolean clustr = suites.contains("clustr") && ClustrSuites.available(ctx);
 
+            if (clustr || (suites.contains(CallsSuite.NAME) && ClustrSuites.available(ctx)))
+            {
+                failures += step(ctx, "clustr class-data archive", () -> ClustrSuites.prepareClassDataArchive(ctx));
+            }
+
             if (aeron)
             {
                 failures += step(ctx, "aeron startup and idle", () -> new AeronSuite(ctx).runStartupAndIdle());

@@ -32,9 +32,9 @@ import java.util.function.LongSupplier;
  * system sees the same machine. Prints the nanoseconds per message of every round and the medians. Every system uses
  * clustr's channel (term length, MTU) and its configured idle strategy.
  * <ul>
- *     <li>{@code --mode single} (the default): one thread publishes a batch of {@code --batch} messages, timed, then
- *     drains it (raw Aeron's subscription, or the master's duty cycle through its agent invoker), not timed: the
- *     publish path's own cost, with no other core touching the log.</li>
+ *     <li>{@code --mode single} (the default): one thread publishes a batch of {@code --batch} messages, then drains
+ *     it (raw Aeron's subscription, or the master's duty cycle through its agent invoker); the publishing is timed, or
+ *     with {@code --time drain} the draining: each path's own cost, with no other core touching the log.</li>
  *     <li>{@code --mode pair}: one thread publishes as fast as accepted while another drains (a raw subscriber
  *     thread, or the master's duty-cycle thread), as the throughput bench does across processes.</li>
  * </ul>
@@ -63,6 +63,7 @@ public final class PublishPathMain
         final long messages = parsed.longValue("messages", 20_000_000L);
         final int size = parsed.intValue("size", 32);
         final int batch = parsed.intValue("batch", 1000);
+        final boolean timeDrain = "drain".equals(parsed.string("time", "publish"));
         final List<String> systems = Arrays.asList(parsed.string("systems", "claim,offer,clustr").split(","));
         for (final String system : systems)
         {
@@ -143,7 +144,7 @@ public final class PublishPathMain
                     final LongSupplier received = isClustr ? clustrReceived::getAcquire : drain::received;
                     final Runnable poll = isClustr ? clustrPoll : rawPoll;
                     final double nsPerMessage = single ?
-                        runSingle(sink, buffer, size, messages, batch, received, poll) :
+                        runSingle(sink, buffer, size, messages, batch, received, poll, timeDrain) :
                         runPair(sink, buffer, size, messages, received);
                     results.get(i).add(nsPerMessage);
                     System.out.printf("round=%d system=%s ns_per_msg=%.2f%n", round, system, nsPerMessage);
@@ -178,10 +179,11 @@ public final class PublishPathMain
     }
 
     /**
-     * One thread: publish a batch (timed), then drain it (not timed), until {@code messages} are published: the cost
-     * of the publish path alone, with no other core touching the log.
+     * One thread: publish a batch, then drain it, until {@code messages} are published; either the publishing is
+     * timed (the cost of the publish path alone, with no other core touching the log) or the draining
+     * ({@code --time drain}: the receive path's, the duty cycle's own work included for clustr).
      *
-     * @return nanoseconds per message published.
+     * @return nanoseconds per message published, or drained.
      */
     private static double runSingle(
         final MessageSink sink,
@@ -190,10 +192,13 @@ public final class PublishPathMain
         final long messages,
         final int batch,
         final LongSupplier received,
-        final Runnable poll)
+        final Runnable poll,
+        final boolean timeDrain)
     {
         long publishNs = 0;
         long published = 0;
+        long drainNs = 0;
+        long drained = 0;
         final long before = received.getAsLong();
         while (published < messages)
         {
@@ -215,13 +220,17 @@ public final class PublishPathMain
             }
             publishNs += System.nanoTime() - startNs;
             published += batch;
+            final long drainStart = received.getAsLong();
+            final long drainStartNs = System.nanoTime();
             while (received.getAsLong() - before < published)
             {
                 poll.run();
             }
+            drainNs += System.nanoTime() - drainStartNs;
+            drained += received.getAsLong() - drainStart;
         }
 
-        return publishNs / (double)published;
+        return timeDrain ? drainNs / (double)drained : publishNs / (double)published;
     }
 
     /**
