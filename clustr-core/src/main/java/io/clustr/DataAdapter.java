@@ -7,8 +7,10 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.aeron.logbuffer.LogBufferDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -35,6 +37,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final FragmentHandler logHandler = this::onLogFragment;
     private long delivered;
     private Object pollImage = NOT_POLLED;
+    private Object lappedImage;
     private int skipSessionId;
     private long skipUntilPosition = Long.MIN_VALUE;
     private long deliveredBytes;
@@ -78,6 +81,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     void beginPoll()
     {
         pollImage = NOT_POLLED;
+        lappedImage = null;
         isLapped = false;
     }
 
@@ -87,35 +91,69 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
      * image reads one term, the term of the image's position when the poll began: a frame with another term id is
      * from a later lap, and it and the rest of that image's poll are skipped (the node is told what it missed when
      * it resumes, see {@link MissedListener}). Comparing with the image's position, not with the poll's first frame,
-     * also catches a poll whose every frame is from a later lap.
+     * also catches a poll whose every frame is from a later lap. (On the tethered private stream no frame is ever
+     * from a later lap, so the same check always passes.)
+     * <p>
+     * The common frame (the image already seen in this poll, its term, a whole message, nothing to skip) takes two
+     * compares and goes to the handlers; everything else is decided out of line in {@link #onOtherLogFragment}, which
+     * keeps this method small enough for the JIT to inline it into Aeron's term reader.
      */
     void onLogFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (isUntethered)
+        // The fields Header's accessors would read, read where they read them (the header's buffer at its offset),
+        // without their interface calls and bounds checks: Aeron hands over only whole frames inside the term.
+        final DirectBuffer frame = header.buffer();
+        final byte[] array = frame.byteArray();
+        final long frameAddress = frame.addressOffset() + header.offset();
+        if (header.context() == pollImage &&
+            UnsafeApi.getInt(array, frameAddress + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET) == pollTermId &&
+            (UnsafeApi.getByte(array, frameAddress + DataHeaderFlyweight.FLAGS_FIELD_OFFSET) &
+            FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
         {
-            final Object image = header.context();
-            if (image != pollImage)
+            final long reservedValue =
+                UnsafeApi.getLong(array, frameAddress + DataHeaderFlyweight.RESERVED_VALUE_OFFSET);
+            if (FrameFormat.isMessage(reservedValue))
             {
-                pollImage = image;
-                pollTermId = image instanceof Image ? termIdAtPosition((Image)image) : header.termId();
-                isLapped = false;
+                deliver(handlerList, reservedValue, buffer, offset, length);
+                return;
             }
+        }
 
-            if (isLapped)
+        onOtherLogFragment(buffer, offset, length, header);
+    }
+
+    /**
+     * A frame {@link #onLogFragment} does not hand straight on: the first of an image in this poll, one of a later
+     * lap, one of a log being skipped, a fragment, or a frame other than a message.
+     */
+    private void onOtherLogFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final Object image = header.context();
+        if (image != pollImage)
+        {
+            if (isLapped && image == lappedImage)
             {
                 return;
             }
+            pollImage = image;
+            pollTermId = image instanceof Image ? termIdAtPosition((Image)image) : header.termId();
+            isLapped = false;
+        }
 
-            if (header.termId() != pollTermId)
-            {
-                isLapped = true;
-                return;
-            }
+        if (header.termId() != pollTermId)
+        {
+            // A later lap: skip the rest of this image's poll (the fast path's image compare fails from now on).
+            isLapped = true;
+            lappedImage = image;
+            pollImage = NOT_POLLED;
+            return;
+        }
 
-            if (Long.MIN_VALUE != skipUntilPosition && isDeliveredBefore(header))
-            {
-                return;
-            }
+        if (isUntethered && Long.MIN_VALUE != skipUntilPosition && isDeliveredBefore(header))
+        {
+            pollImage = NOT_POLLED; // keep deciding here while the log is being skipped
+            return;
         }
 
         // A whole message in one frame, the common case, skips the assembler (which would hand it straight on).
