@@ -54,7 +54,8 @@ public final class PublishPathMain
     /**
      * Entry point.
      *
-     * @param args {@code [--rounds n] [--messages n] [--size n] [--systems claim,offer,clustr]}.
+     * @param args {@code [--rounds n] [--messages n] [--size n] [--batch n] [--mode single|pair] [--time publish|drain]
+     *             [--systems claim,claimrv,offer,clustr]}.
      */
     public static void main(final String[] args) throws InterruptedException
     {
@@ -69,7 +70,7 @@ public final class PublishPathMain
         {
             if (!List.of("claim", "claimrv", "offer", "clustr").contains(system))
             {
-                throw new IllegalArgumentException("unknown system: " + system + " (claim, offer or clustr)");
+                throw new IllegalArgumentException("unknown system: " + system + " (claim, claimrv, offer or clustr)");
             }
         }
         final String dir = new File(IoUtil.tmpDirName(), "clustr-publish-path-" + UUID.randomUUID()).getPath();
@@ -98,30 +99,8 @@ public final class PublishPathMain
             }
 
             final BufferClaim claim = new BufferClaim();
-            final MessageSink claimSink = (payload, length) ->
-            {
-                if (publication.tryClaim(length, claim) > 0)
-                {
-                    claim.buffer().putBytes(claim.offset(), payload, 0, length);
-                    claim.commit();
-                    return true;
-                }
-                return false;
-            };
-            final long[] sentCounts = new long[8];
-            final MessageSink claimRvSink = (payload, length) ->
-            {
-                if (publication.tryClaim(length, claim) > 0)
-                {
-                    claim.buffer().putBytes(claim.offset(), payload, 0, length);
-                    claim.reservedValue(0x1234_5678_9abcL);
-                    claim.commit();
-                    sentCounts[2]++;
-                    sentCounts[3] += length;
-                    return true;
-                }
-                return false;
-            };
+            final MessageSink claimSink = claimSink(publication, claim, false);
+            final MessageSink claimRvSink = claimSink(publication, claim, true);
             final MessageSink offerSink = (payload, length) -> publication.offer(payload, 0, length) > 0;
             final MessageSink clustrSink = ClustrBench.sink(master, Channel.PUBLIC);
             final Runnable rawPoll = drain::pollOnce;
@@ -151,20 +130,7 @@ public final class PublishPathMain
                 }
             }
 
-            for (int i = 0; i < systems.size(); i++)
-            {
-                final List<Double> sorted = new ArrayList<>(results.get(i));
-                sorted.sort(Double::compare);
-                final List<Double> ratios = new ArrayList<>();
-                for (int round = 0; round < rounds; round++)
-                {
-                    ratios.add(results.get(i).get(round) / results.get(0).get(round));
-                }
-                ratios.sort(Double::compare);
-                System.out.printf("MEDIAN mode=%s system=%s size=%d ns_per_msg=%.2f ratio_to_%s=%.3f rounds=%s%n",
-                    single ? "single" : "pair", systems.get(i), size, sorted.get(sorted.size() / 2), systems.get(0),
-                    ratios.get(ratios.size() / 2), results.get(i));
-            }
+            printMedians(systems, results, single ? "single" : "pair", size);
 
             drain.stop();
             if (!single)
@@ -175,6 +141,49 @@ public final class PublishPathMain
         finally
         {
             IoUtil.delete(new File(dir), true);
+        }
+    }
+
+    private static MessageSink claimSink(
+        final Publication publication, final BufferClaim claim, final boolean withReservedValue)
+    {
+        final long[] sentCounts = new long[8];
+        return (payload, length) ->
+        {
+            if (publication.tryClaim(length, claim) > 0)
+            {
+                claim.buffer().putBytes(claim.offset(), payload, 0, length);
+                if (withReservedValue)
+                {
+                    // What clustr's publish adds to a raw claim: a reserved value and its sent counts.
+                    claim.reservedValue(0x1234_5678_9abcL);
+                    sentCounts[2]++;
+                    sentCounts[3] += length;
+                }
+                claim.commit();
+                return true;
+            }
+            return false;
+        };
+    }
+
+    private static void printMedians(
+        final List<String> systems, final List<List<Double>> results, final String mode, final int size)
+    {
+        final int rounds = results.get(0).size();
+        for (int i = 0; i < systems.size(); i++)
+        {
+            final List<Double> sorted = new ArrayList<>(results.get(i));
+            sorted.sort(Double::compare);
+            final List<Double> ratios = new ArrayList<>();
+            for (int round = 0; round < rounds; round++)
+            {
+                ratios.add(results.get(i).get(round) / results.get(0).get(round));
+            }
+            ratios.sort(Double::compare);
+            System.out.printf("MEDIAN mode=%s system=%s size=%d ns_per_msg=%.2f ratio_to_%s=%.3f rounds=%s%n",
+                mode, systems.get(i), size, sorted.get(sorted.size() / 2), systems.get(0),
+                ratios.get(ratios.size() / 2), results.get(i));
         }
     }
 
