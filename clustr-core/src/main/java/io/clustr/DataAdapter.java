@@ -168,9 +168,6 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     }
 
     /**
-     * @return messages delivered to handlers since the last call.
-     */
-    /**
      * After being cut loose, this adapter's subscription may join the log behind the position the node had already
      * consumed (an IPC subscription joins at the slowest subscriber's position): frames of that log up to it were
      * delivered by the old subscription, and are skipped.
@@ -201,6 +198,9 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
             image.position(), image.positionBitsToShift(), image.initialTermId());
     }
 
+    /**
+     * @return messages delivered to handlers since the last call.
+     */
     long takeDelivered()
     {
         final long count = delivered;
