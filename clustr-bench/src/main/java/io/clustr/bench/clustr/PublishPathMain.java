@@ -40,7 +40,9 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <pre>
- * java -cp "$(cat clustr-bench/target/bench.classpath)" io.clustr.bench.clustr.PublishPathMain --rounds 9
+ * java -XX:+UseSerialGC @config/jvm/add-opens.args \
+ *     -cp "clustr-bench/target/clustr-bench-0.1.0-SNAPSHOT.jar:$(cat clustr-bench/target/bench.classpath)" \
+ *     io.clustr.bench.clustr.PublishPathMain --rounds 7 --systems claim,claimrv,clustr
  * </pre>
  */
 public final class PublishPathMain
