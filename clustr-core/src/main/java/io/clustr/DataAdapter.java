@@ -1,5 +1,6 @@
 package io.clustr;
 
+import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Image;
 import io.aeron.Subscription;
@@ -10,9 +11,14 @@ import io.aeron.logbuffer.LogBufferDescriptor;
 import io.aeron.protocol.DataHeaderFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.BitUtil;
 import org.agrona.UnsafeApi;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Hands the messages of one subscription (public, group or private) to that stream's handlers. The payload is the
@@ -22,6 +28,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 final class DataAdapter implements FragmentHandler, AutoCloseable
 {
     private static final Object NOT_POLLED = new Object();
+    private static final int NO_FRAME = -1;
 
     private final Subscription subscription;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
@@ -33,16 +40,21 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final AtomicCounter malformedFrames;
     private final AtomicCounter unhandledMessages;
     private final int fragmentLimit;
-    private final boolean isUntethered;
     private final FragmentHandler logHandler = this::onLogFragment;
+    private final Long2LongHashMap consumedPositions = new Long2LongHashMap(Aeron.NULL_VALUE);
+    private final Long2LongHashMap skipUntilPositions = new Long2LongHashMap(Aeron.NULL_VALUE);
     private long delivered;
     private Object pollImage = NOT_POLLED;
     private Object lappedImage;
-    private int skipSessionId;
-    private long skipUntilPosition = Long.MIN_VALUE;
+    private Image pollImageRef;
     private long deliveredBytes;
+    private long pollTermBase;
     private int pollTermId;
+    private int pollSessionId;
+    private int pollFrameEnd = NO_FRAME;
     private boolean isLapped;
+    private boolean isSkipping;
+    private LongConsumer onMissed;
 
     DataAdapter(
         final Subscription subscription,
@@ -65,7 +77,6 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         this.malformedFrames = malformedFrames;
         this.unhandledMessages = unhandledMessages;
         this.fragmentLimit = fragmentLimit;
-        this.isUntethered = kind != Channel.Kind.PRIVATE;
     }
 
     /**
@@ -75,28 +86,59 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     int poll()
     {
         beginPoll();
-        return subscription.poll(logHandler, fragmentLimit);
+        final int fragments = subscription.poll(logHandler, fragmentLimit);
+        endImagePoll();
+        return fragments;
     }
 
     void beginPoll()
     {
+        endImagePoll();
         pollImage = NOT_POLLED;
         lappedImage = null;
         isLapped = false;
     }
 
     /**
+     * The position up to which this adapter has consumed a log: delivered its frames, or skipped them as delivered
+     * before ({@link #resumeAfter}). Exact after a poll, on the polling thread, also for an image the client has
+     * closed meanwhile (whose {@link Image#position()} is then the position when it was closed, which may be behind
+     * what the poll in progress went on to deliver).
+     *
+     * @param sessionId of the log.
+     * @return the position, or {@link Aeron#NULL_VALUE} if this adapter has consumed nothing of that log.
+     */
+    long consumedPosition(final int sessionId)
+    {
+        endImagePoll();
+        return consumedPositions.get(sessionId);
+    }
+
+    /**
+     * @return the consumed position of every log this adapter has consumed from, by session id (a live view).
+     */
+    Long2LongHashMap consumedPositions()
+    {
+        endImagePoll();
+        return consumedPositions;
+    }
+
+    /**
      * On an untethered stream, a handler that stalls long enough gets its node cut loose, and the publishers may
-     * then overwrite the part of the log this poll reads before the client has closed the image. One poll of an
-     * image reads one term, the term of the image's position when the poll began: a frame with another term id is
-     * from a later lap, and it and the rest of that image's poll are skipped (the node is told what it missed when
-     * it resumes, see {@link MissedListener}). Comparing with the image's position, not with the poll's first frame,
-     * also catches a poll whose every frame is from a later lap. (On the tethered private stream no frame is ever
-     * from a later lap, so the same check always passes.)
+     * then overwrite the part of the log this poll reads. The client closes the image when the driver cuts it
+     * loose, and the publishers go on only the linger timeout later
+     * ({@link Configuration#UNTETHERED_LINGER_TIMEOUT_PROP_NAME}), so no frame of a closed image is delivered: the
+     * rest of its poll is skipped, and the new subscription delivers it if it joins behind it (else the node is told
+     * what it missed, see {@link #resumeAfter}). One poll of an image reads one term, the term of the image's
+     * position when the poll began: a frame with another term id is from a later lap, and it and the rest of that
+     * image's poll are skipped too. Comparing with the image's position, not with the poll's first frame, also
+     * catches a poll whose every frame is from a later lap. (On the tethered private stream no frame is ever from a
+     * later lap, and an image goes unavailable only once its log is drained, so the same checks always pass.)
      * <p>
-     * The common frame (the image already seen in this poll, its term, a whole message, nothing to skip) takes two
-     * compares and goes to the handlers; everything else is decided out of line in {@link #onOtherLogFragment}, which
-     * keeps this method small enough for the JIT to inline it into Aeron's term reader.
+     * The common frame (the image already seen in this poll and still open, its term, a whole message, nothing to
+     * skip) takes three compares and goes to the handlers; everything else is decided out of line in
+     * {@link #onOtherLogFragment}, which keeps this method small enough for the JIT to inline it into Aeron's term
+     * reader.
      */
     void onLogFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
@@ -104,8 +146,11 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         // without their interface calls and bounds checks: Aeron hands over only whole frames inside the term.
         final DirectBuffer frame = header.buffer();
         final byte[] array = frame.byteArray();
-        final long frameAddress = frame.addressOffset() + header.offset();
+        final int frameOffset = header.offset();
+        final long frameAddress = frame.addressOffset() + frameOffset;
+        final Image image = pollImageRef;
         if (header.context() == pollImage &&
+            (null == image || !image.isClosed()) &&
             UnsafeApi.getInt(array, frameAddress + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET) == pollTermId &&
             (UnsafeApi.getByte(array, frameAddress + DataHeaderFlyweight.FLAGS_FIELD_OFFSET) &
             FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
@@ -114,6 +159,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
                 UnsafeApi.getLong(array, frameAddress + DataHeaderFlyweight.RESERVED_VALUE_OFFSET);
             if (FrameFormat.isMessage(reservedValue))
             {
+                pollFrameEnd = frameOffset + length;
                 deliver(handlerList, reservedValue, buffer, offset, length);
                 return;
             }
@@ -136,26 +182,36 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
             {
                 return;
             }
+            endImagePoll();
             pollImage = image;
-            pollTermId = image instanceof Image ? termIdAtPosition((Image)image) : header.termId();
+            pollImageRef = image instanceof Image ? (Image)image : null;
+            pollTermId = null != pollImageRef ? termIdAtPosition(pollImageRef) : header.termId();
+            pollTermBase = LogBufferDescriptor.computePosition(
+                pollTermId, 0, header.positionBitsToShift(), header.initialTermId());
+            pollSessionId = header.sessionId();
             isLapped = false;
         }
 
-        if (header.termId() != pollTermId)
+        if (header.termId() != pollTermId || (null != pollImageRef && pollImageRef.isClosed()))
         {
-            // A later lap: skip the rest of this image's poll (the fast path's image compare fails from now on).
+            // A later lap, or the image was closed during this poll (a handler stalled in it long enough for the
+            // node to be cut loose, after which the publishers may overwrite the frames it has not read): skip the
+            // rest of this image's poll (the fast path's image compare fails from now on). The log is consumed up
+            // to the last frame delivered, so a new subscription that joins behind that delivers the rest.
+            endImagePoll();
             isLapped = true;
             lappedImage = image;
             pollImage = NOT_POLLED;
             return;
         }
 
-        if (isUntethered && Long.MIN_VALUE != skipUntilPosition && isDeliveredBefore(header))
+        if (isSkipping && isConsumedBefore(header))
         {
             pollImage = NOT_POLLED; // keep deciding here while the log is being skipped
             return;
         }
 
+        pollFrameEnd = header.offset() + length;
         // A whole message in one frame, the common case, skips the assembler (which would hand it straight on).
         if ((header.flags() & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED)
         {
@@ -168,28 +224,101 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     }
 
     /**
-     * After being cut loose, this adapter's subscription may join the log behind the position the node had already
-     * consumed (an IPC subscription joins at the slowest subscriber's position): frames of that log up to it were
-     * delivered by the old subscription, and are skipped.
+     * After being cut loose, this adapter's subscription replaces one that consumed the stream's logs up to
+     * {@code consumedBefore}. It may join a log behind that: an IPC subscription joins at the slowest subscriber's
+     * position, which on a log the node was not cut loose from is at most the old subscription's own (and the old one
+     * went on delivering while the driver added the new one); frames of each log up to its consumed position were
+     * delivered by the old subscription, and are skipped. Or it may join ahead, on a log it was cut loose from: the
+     * bytes in between are what the node missed, and {@code onMissed} is told before the first message after them
+     * is delivered (at {@link #onJoined} for the logs the subscription has joined when it is swapped in, else on the
+     * log's first frame).
      *
-     * @param sessionId of the log the old subscription read.
-     * @param position  it had consumed.
+     * @param consumedBefore the old adapter's {@link #consumedPositions()}, by session id.
+     * @param onMissed       told the bytes missed, each time a log resumes ahead of where it was consumed.
      */
-    void skipDeliveredUntil(final int sessionId, final long position)
+    void resumeAfter(final Long2LongHashMap consumedBefore, final LongConsumer onMissed)
     {
-        skipSessionId = sessionId;
-        skipUntilPosition = position;
+        this.onMissed = onMissed;
+        final Long2LongHashMap.EntryIterator entries = consumedBefore.entrySet().iterator();
+        while (entries.hasNext())
+        {
+            entries.next();
+            final long sessionId = entries.getLongKey();
+            final long position = entries.getLongValue();
+            skipUntilPositions.put(sessionId, position);
+            if (consumedPositions.get(sessionId) < position)
+            {
+                consumedPositions.put(sessionId, position);
+            }
+        }
+        isSkipping = !skipUntilPositions.isEmpty();
     }
 
-    private boolean isDeliveredBefore(final Header header)
+    /**
+     * The images the subscription has when it is swapped in ({@link #resumeAfter}): tell at once what was missed on
+     * the logs it joined ahead of where they were consumed, before anything is polled.
+     *
+     * @param images of this adapter's subscription.
+     */
+    void onJoined(final List<Image> images)
     {
-        if (header.sessionId() == skipSessionId && header.position() <= skipUntilPosition)
+        long missed = 0;
+        for (final Image image : images)
+        {
+            final long sessionId = image.sessionId();
+            final long consumed = skipUntilPositions.get(sessionId);
+            if (Aeron.NULL_VALUE != consumed && image.joinPosition() > consumed)
+            {
+                missed += image.joinPosition() - consumed;
+                skipUntilPositions.remove(sessionId);
+            }
+        }
+        isSkipping = !skipUntilPositions.isEmpty();
+        if (missed > 0 && null != onMissed)
+        {
+            onMissed.accept(missed);
+        }
+    }
+
+    private boolean isConsumedBefore(final Header header)
+    {
+        final int sessionId = header.sessionId();
+        final long consumed = skipUntilPositions.get(sessionId);
+        if (Aeron.NULL_VALUE == consumed)
+        {
+            return false;
+        }
+        final long frameEnd = header.position();
+        if (frameEnd <= consumed)
         {
             return true;
         }
 
-        skipUntilPosition = Long.MIN_VALUE;
+        // Frames of a log come in order: from here on every frame of this log is new. If this one starts after what
+        // was consumed, the log resumed ahead of it.
+        skipUntilPositions.remove(sessionId);
+        isSkipping = !skipUntilPositions.isEmpty();
+        final long frameStart = frameEnd - BitUtil.align(header.frameLength(), FrameDescriptor.FRAME_ALIGNMENT);
+        if (frameStart > consumed && null != onMissed)
+        {
+            onMissed.accept(frameStart - consumed);
+        }
         return false;
+    }
+
+    /**
+     * The image this poll reads has changed, or the poll is over: record how far it consumed the image's log.
+     */
+    private void endImagePoll()
+    {
+        final int frameEnd = pollFrameEnd;
+        if (NO_FRAME != frameEnd)
+        {
+            pollFrameEnd = NO_FRAME;
+            final int alignedEnd =
+                BitUtil.align(frameEnd + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
+            consumedPositions.put(pollSessionId, pollTermBase + alignedEnd);
+        }
     }
 
     private static int termIdAtPosition(final Image image)

@@ -222,10 +222,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 agentRef[0].onCutLoose(stream, subscription, sessionId, position);
             }
 
-            public void onImageAvailable(
-                final UntetheredStream stream, final long subscriptionRegistrationId, final long joinPosition)
+            public void onMissed(final UntetheredStream stream, final long bytesMissed)
             {
-                agentRef[0].onImageAvailable(stream, subscriptionRegistrationId, joinPosition);
+                agentRef[0].onMissed(stream, bytesMissed);
             }
         };
     }

@@ -206,17 +206,13 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     }
 
     /**
-     * The first image of a subscription made after being cut loose tells where the node resumed: report the gap.
+     * The subscription swapped in after being cut loose resumed a log ahead of where the old one left it: report
+     * the gap (before the messages after it).
      */
     @Override
-    public void onImageAvailable(
-        final UntetheredStream stream, final long subscriptionRegistrationId, final long joinPosition)
+    public void onMissed(final UntetheredStream stream, final long bytesMissed)
     {
-        final long bytesMissed = stream.onImageAvailable(subscriptionRegistrationId, joinPosition);
-        if (bytesMissed > 0)
-        {
-            node.onMissed(stream.kind(), bytesMissed);
-        }
+        node.onMissed(stream.kind(), bytesMissed);
     }
 
     /**

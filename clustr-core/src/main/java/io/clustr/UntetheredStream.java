@@ -1,13 +1,14 @@
 package io.clustr;
 
 import io.aeron.Aeron;
-import io.aeron.AvailableImageHandler;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.UnavailableImageHandler;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.Long2LongHashMap;
 
+import java.util.function.LongConsumer;
 
 /**
  * A node's subscription to the public or its group stream, which is untethered: the media driver cuts a subscriber
@@ -21,7 +22,7 @@ import org.agrona.ErrorHandler;
  * Threads: the image handlers run on the Aeron client conductor's thread and only hand commands to the agent; every
  * other method runs on the agent, except {@link #close()}, which runs once the agent has stopped.
  */
-final class UntetheredStream implements AvailableImageHandler, UnavailableImageHandler, AutoCloseable
+final class UntetheredStream implements UnavailableImageHandler, AutoCloseable
 {
     /**
      * What the agent does with the stream's events.
@@ -39,9 +40,10 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         void onCutLoose(UntetheredStream stream, Subscription subscription, int sessionId, long position);
 
         /**
-         * An image became available on a subscription of this stream.
+         * The subscription swapped in after being cut loose resumed a log ahead of where the old one had consumed
+         * it: the node missed that many bytes. Called before any message after the gap is delivered.
          */
-        void onImageAvailable(UntetheredStream stream, long subscriptionRegistrationId, long joinPosition);
+        void onMissed(UntetheredStream stream, long bytesMissed);
     }
 
     private final Aeron aeron;
@@ -56,10 +58,10 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
     private final int fragmentLimit;
     private final Agent agent;
     private volatile DataAdapter adapter;
+    private final Long2LongHashMap cutLoosePositions = new Long2LongHashMap(Aeron.NULL_VALUE);
+    private final Long2LongHashMap resumePositions = new Long2LongHashMap(Aeron.NULL_VALUE);
+    private final LongConsumer onMissed;
     private volatile long pendingRegistrationId = Aeron.NULL_VALUE;
-    private long awaitedRegistrationId = Aeron.NULL_VALUE;
-    private long cutLoosePosition;
-    private int cutLooseSessionId;
     private volatile boolean isClosed;
 
     UntetheredStream(
@@ -86,6 +88,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         this.counters = counters;
         this.fragmentLimit = fragmentLimit;
         this.agent = agent;
+        this.onMissed = (bytesMissed) -> agent.onMissed(this, bytesMissed);
     }
 
     /**
@@ -96,7 +99,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
      */
     DataAdapter subscribe()
     {
-        final Subscription subscription = aeron.addSubscription(channel, streamId, this, this);
+        final Subscription subscription = aeron.addSubscription(channel, streamId, null, this);
         adapter = newAdapter(Subscribers.awaitLinked(aeron, subscription));
         return adapter;
     }
@@ -119,17 +122,6 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
     // ----------------------------------------------------------------------------------------------------------------
 
     @Override
-    public void onAvailableImage(final Image image)
-    {
-        if (!isClosed)
-        {
-            final long registrationId = image.subscription().registrationId();
-            final long joinPosition = image.joinPosition();
-            agent.submit(() -> agent.onImageAvailable(this, registrationId, joinPosition));
-        }
-    }
-
-    @Override
     public void onUnavailableImage(final Image image)
     {
         // Also called for every image of a subscription being closed (ours, when we replace it or the node closes),
@@ -148,33 +140,39 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
     // ----------------------------------------------------------------------------------------------------------------
 
     /**
-     * The node was cut loose from {@code subscription}: subscribe again, asynchronously.
+     * The node was cut loose from one log of {@code subscription}: subscribe again, asynchronously (once, however
+     * many of its logs it is cut loose from before the new subscription is swapped in).
      *
      * @param subscription the subscription whose image went unavailable.
      * @param sessionId    of the log its image read.
-     * @param position     the position its image had consumed when it was cut loose.
+     * @param position     the image's position when the client closed it (the adapter's own record of what it
+     *                     consumed is exact, and preferred when it has one).
      * @return true if a new subscription was asked for (the agent then calls {@link #pollResubscribed()}); false if
-     * the event is stale (the subscription was already replaced) or the stream is closed.
+     * the event is stale (the subscription was already replaced), one is already asked for, or the stream is closed.
      */
     boolean onCutLoose(final Subscription subscription, final int sessionId, final long position)
     {
         final DataAdapter current = adapter;
-        if (isClosed || null == current || current.subscription() != subscription ||
-            Aeron.NULL_VALUE != pendingRegistrationId)
+        if (isClosed || null == current || current.subscription() != subscription)
         {
             return false;
         }
 
         counters.cutLoose.incrementRelease();
-        cutLoosePosition = position;
-        cutLooseSessionId = sessionId;
-        pendingRegistrationId = aeron.asyncAddSubscription(channel, streamId, this, this);
-        awaitedRegistrationId = pendingRegistrationId;
+        cutLoosePositions.put(sessionId, Math.max(position, current.consumedPosition(sessionId)));
+        if (Aeron.NULL_VALUE != pendingRegistrationId)
+        {
+            return false;
+        }
+
+        pendingRegistrationId = aeron.asyncAddSubscription(channel, streamId, null, this);
         return true;
     }
 
     /**
-     * Swap in the new subscription once the driver has added it; the old one is closed (asynchronously).
+     * Swap in the new subscription once the driver has added it; the old one is closed (asynchronously). The new
+     * one skips what the old one consumed of each log, and wherever it resumes a log ahead of that, the gap is what
+     * the node missed, told before anything after it is delivered ({@link DataAdapter#resumeAfter}).
      *
      * @return the adapter to poll from now on (the new one; the current one if the driver refused the new
      * subscription, which is reported), or null while the driver has not answered yet.
@@ -196,7 +194,7 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         {
             // The driver refused it: report it rather than retry in a loop.
             pendingRegistrationId = Aeron.NULL_VALUE;
-            awaitedRegistrationId = Aeron.NULL_VALUE;
+            cutLoosePositions.clear();
             errorHandler.onError(new ClustrException("could not subscribe again to the " + kind + " stream " +
                 streamId + " after being cut loose: " + ex.getMessage(), ex));
             return adapter;
@@ -208,30 +206,27 @@ final class UntetheredStream implements AvailableImageHandler, UnavailableImageH
         }
 
         final DataAdapter old = adapter;
+        resumePositions.clear();
+        resumePositions.putAll(old.consumedPositions());
+        final Long2LongHashMap.EntryIterator cutLoose = cutLoosePositions.entrySet().iterator();
+        while (cutLoose.hasNext())
+        {
+            cutLoose.next();
+            if (resumePositions.get(cutLoose.getLongKey()) < cutLoose.getLongValue())
+            {
+                resumePositions.put(cutLoose.getLongKey(), cutLoose.getLongValue());
+            }
+        }
+        cutLoosePositions.clear();
+
         final DataAdapter replacement = newAdapter(subscription);
-        // An IPC subscription joins at the slowest subscriber's position, which may be behind where this node was
-        // cut loose: what it already delivered is not delivered again.
-        replacement.skipDeliveredUntil(cutLooseSessionId, cutLoosePosition);
+        replacement.resumeAfter(resumePositions, onMissed);
         adapter = replacement;
         pendingRegistrationId = Aeron.NULL_VALUE;
         CloseHelper.quietClose(old);
+        replacement.onJoined(subscription.images());
+
         return replacement;
-    }
-
-    /**
-     * An image became available on one of this stream's subscriptions.
-     *
-     * @return the bytes missed when this is the first image of a subscription made after being cut loose, else -1.
-     */
-    long onImageAvailable(final long subscriptionRegistrationId, final long joinPosition)
-    {
-        if (Aeron.NULL_VALUE == awaitedRegistrationId || subscriptionRegistrationId != awaitedRegistrationId)
-        {
-            return -1;
-        }
-
-        awaitedRegistrationId = Aeron.NULL_VALUE;
-        return Math.max(0, joinPosition - cutLoosePosition);
     }
 
     /**

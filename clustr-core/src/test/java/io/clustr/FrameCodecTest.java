@@ -1,7 +1,9 @@
 package io.clustr;
 
+import io.aeron.Aeron;
 import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.Test;
@@ -172,23 +174,97 @@ class FrameCodecTest
     }
 
     @Test
-    void shouldNotDeliverAgainWhatWasDeliveredBeforeBeingCutLooseWhenTheNewSubscriptionJoinsBehind()
+    void shouldRecordHowFarItConsumedEveryLogOfAPoll()
     {
-        final UnsafeBuffer term = new UnsafeBuffer(new byte[1024]);
+        final UnsafeBuffer termOne = new UnsafeBuffer(new byte[1024]);
+        final UnsafeBuffer termTwo = new UnsafeBuffer(new byte[1024]);
         handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
         final DataAdapter adapter = new DataAdapter(
             null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
             unhandled, 10);
+        final Object imageOne = new Object();
+        final Object imageTwo = new Object();
 
-        // the old subscription had consumed up to the end of the frame at 64 (frames are 64-byte aligned here)
-        final long consumed = ((long)7 << 16) + 128;
-        adapter.skipDeliveredUntil(0, consumed);
         adapter.beginPoll();
-        feed(adapter, term, 0, 7, "one");
-        feed(adapter, term, 64, 7, "two");
-        feed(adapter, term, 128, 7, "three");
-        feed(adapter, term, 192, 7, "four");
-        assertEquals(List.of("three", "four"), received, "frames up to the consumed position were delivered before");
+        feed(adapter, termOne, 0, 7, 1, imageOne, "one");
+        feed(adapter, termOne, 64, 7, 1, imageOne, "two with a longer payload than 32 bytes");
+        feed(adapter, termTwo, 0, 3, 2, imageTwo, "a");
+        assertEquals((7L << 16) + 64 + 96, adapter.consumedPosition(1), "each frame is 32-byte aligned");
+        assertEquals((3L << 16) + 64, adapter.consumedPosition(2));
+
+        adapter.beginPoll();
+        feed(adapter, termTwo, 64, 3, 2, imageTwo, "b");
+        assertEquals((3L << 16) + 128, adapter.consumedPosition(2));
+        assertEquals(Aeron.NULL_VALUE, adapter.consumedPosition(9), "a log it never read");
+    }
+
+    @Test
+    void shouldNotDeliverAgainWhatTheOldSubscriptionConsumedOfAnyLogWhenTheNewOneJoinsBehind()
+    {
+        final UnsafeBuffer termOne = new UnsafeBuffer(new byte[1024]);
+        final UnsafeBuffer termTwo = new UnsafeBuffer(new byte[1024]);
+        handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
+        final DataAdapter adapter = new DataAdapter(
+            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
+            unhandled, 10);
+        final Object imageOne = new Object();
+        final Object imageTwo = new Object();
+
+        // The old subscription consumed log 1 up to the end of its frame at 64, log 2 up to the end of the one at 0
+        // (it was cut loose from one of them; the new subscription joins both at the slowest subscriber's position).
+        final Long2LongHashMap consumed = new Long2LongHashMap(Aeron.NULL_VALUE);
+        consumed.put(1, (7L << 16) + 128);
+        consumed.put(2, (7L << 16) + 64);
+        final List<Long> missed = new ArrayList<>();
+        adapter.resumeAfter(consumed, missed::add);
+        assertEquals((7L << 16) + 128, adapter.consumedPosition(1), "what it skips counts as consumed");
+
+        adapter.beginPoll();
+        feed(adapter, termOne, 0, 7, 1, imageOne, "1.0");
+        feed(adapter, termTwo, 0, 7, 2, imageTwo, "2.0");
+        feed(adapter, termTwo, 64, 7, 2, imageTwo, "2.1");
+        feed(adapter, termTwo, 128, 7, 2, imageTwo, "2.2");
+        adapter.beginPoll();
+        feed(adapter, termOne, 64, 7, 1, imageOne, "1.1");
+        feed(adapter, termOne, 128, 7, 1, imageOne, "1.2");
+        feed(adapter, termOne, 192, 7, 1, imageOne, "1.3");
+        feed(adapter, termTwo, 192, 7, 2, imageTwo, "2.3");
+        assertEquals(List.of("2.1", "2.2", "1.2", "1.3", "2.3"), received,
+            "each log from where the old subscription left it, whichever log a poll reads first");
+        assertEquals((7L << 16) + 256, adapter.consumedPosition(1));
+        assertEquals((7L << 16) + 256, adapter.consumedPosition(2));
+        assertEquals(List.of(), missed, "it joined both logs behind what was consumed");
+    }
+
+    @Test
+    void shouldTellWhatWasMissedBeforeTheFirstMessageAfterTheGapWhenTheNewSubscriptionJoinsALogAhead()
+    {
+        final UnsafeBuffer termOne = new UnsafeBuffer(new byte[1024]);
+        final UnsafeBuffer termTwo = new UnsafeBuffer(new byte[1024]);
+        final List<Long> missed = new ArrayList<>();
+        handlers.add((msg) -> received.add(
+            msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length()) + " after " + missed));
+        final DataAdapter adapter = new DataAdapter(
+            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
+            unhandled, 10);
+        final Object imageOne = new Object();
+        final Object imageTwo = new Object();
+
+        // Cut loose from log 1 at 64, resumed at 256 (three 64-byte frames missed); log 2 consumed up to 64 and
+        // joined behind it.
+        final Long2LongHashMap consumed = new Long2LongHashMap(Aeron.NULL_VALUE);
+        consumed.put(1, (7L << 16) + 64);
+        consumed.put(2, (7L << 16) + 64);
+        adapter.resumeAfter(consumed, missed::add);
+
+        adapter.beginPoll();
+        feed(adapter, termTwo, 0, 7, 2, imageTwo, "2.0");
+        feed(adapter, termTwo, 64, 7, 2, imageTwo, "2.1");
+        feed(adapter, termOne, 256, 7, 1, imageOne, "1.4");
+        feed(adapter, termOne, 320, 7, 1, imageOne, "1.5");
+        feed(adapter, termTwo, 128, 7, 2, imageTwo, "2.2");
+        assertEquals(List.of("2.1 after []", "1.4 after [192]", "1.5 after [192]", "2.2 after [192]"), received);
+        assertEquals((7L << 16) + 384, adapter.consumedPosition(1));
     }
 
     /**
@@ -198,6 +274,22 @@ class FrameCodecTest
     private static void feed(
         final DataAdapter adapter, final UnsafeBuffer term, final int frameOffset, final int termId, final String text)
     {
+        feed(adapter, term, frameOffset, termId, 0, null, text);
+    }
+
+    /**
+     * As {@link #feed(DataAdapter, UnsafeBuffer, int, int, String)}, for the log of a session, read through an image
+     * ({@code context}: each image of a subscription has its own header, whose context is the image).
+     */
+    private static void feed(
+        final DataAdapter adapter,
+        final UnsafeBuffer term,
+        final int frameOffset,
+        final int termId,
+        final int sessionId,
+        final Object context,
+        final String text)
+    {
         final int payloadOffset = frameOffset + DataHeaderFlyweight.HEADER_LENGTH;
         term.putStringWithoutLengthAscii(payloadOffset, text);
         term.putInt(frameOffset + DataHeaderFlyweight.FRAME_LENGTH_FIELD_OFFSET,
@@ -206,7 +298,9 @@ class FrameCodecTest
             (byte)DataHeaderFlyweight.BEGIN_AND_END_FLAGS);
         term.putInt(frameOffset + DataHeaderFlyweight.TERM_ID_FIELD_OFFSET, termId, ByteOrder.LITTLE_ENDIAN);
         term.putInt(frameOffset + DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET, frameOffset, ByteOrder.LITTLE_ENDIAN);
+        term.putInt(frameOffset + DataHeaderFlyweight.SESSION_ID_FIELD_OFFSET, sessionId, ByteOrder.LITTLE_ENDIAN);
         final Header header = frame(term, frameOffset, FrameFormat.reservedValue(5, 0));
+        header.context(context);
         adapter.onLogFragment(term, payloadOffset, text.length(), header);
     }
 

@@ -168,7 +168,7 @@ class LossAndOrderSystemTest
             new TreeSet<>(receiverReports.keySet()), "receivers that reported on " + kind);
         for (final String report : receiverReports.values())
         {
-            checkReceiver(kind, report, senderIds);
+            checkReceiver(kind, report, senderIds, MESSAGES);
         }
 
         System.out.println("LossAndOrderSystemTest " + kind + ": " + SENDERS + " senders x " + MESSAGES +
@@ -179,7 +179,7 @@ class LossAndOrderSystemTest
     /**
      * {@code lossorder|kind|receiverId|elapsedMs|unknownSenders|cutLoose|sender:received:lost:dup:ooo:invalid,...}
      */
-    private static void checkReceiver(final String kind, final String report, final Set<Long> senderIds)
+    static void checkReceiver(final String kind, final String report, final Set<Long> senderIds, final long messages)
     {
         final String[] parts = report.split("\\|", -1);
         final String receiver = "receiver " + parts[2] + " on " + kind;
@@ -200,7 +200,7 @@ class LossAndOrderSystemTest
             assertEquals(0, Long.parseLong(counts[3]), from + ": duplicated");
             assertEquals(0, Long.parseLong(counts[4]), from + ": out of order");
             assertEquals(0, Long.parseLong(counts[5]), from + ": invalid (wrong length, sender or sequence)");
-            assertEquals(MESSAGES, Long.parseLong(counts[1]), from + ": received");
+            assertEquals(messages, Long.parseLong(counts[1]), from + ": received");
         }
         assertEquals(senderIds, seenSenders, receiver + ": senders heard");
     }

@@ -18,10 +18,14 @@ import java.util.concurrent.TimeUnit;
  *     sequence numbers 0 to {@code messages - 1} there with {@code publish} (blocking while back-pressured), then an
  *     end sentinel, then report {@code sent|myId|<channel>|<messages>|<elapsedMs>} to the master (or, if a publish
  *     fails, {@code send-failed|myId|<channel>|<seq>|<why>}). It has no public or
- *     group handler, so it consumes no stream but its private one.</li>
+ *     group handler, so it consumes no stream but its private one. With a fourth argument {@code repeat-end} it then
+ *     publishes the end sentinel again every 20 ms until it is told {@code stop} (or closes), for a receiver that
+ *     may have been cut loose while the first one went by.</li>
  *     <li>{@code receive <group> <senders> <messages>}: joins the group with a public, a group and a private handler,
  *     each counting into its own {@link SequenceTracker}, and confirms "ready". When a stream's last sentinel has
- *     arrived it reports the tracker's totals to the master and starts that tracker afresh.</li>
+ *     arrived it reports the tracker's totals to the master and starts that tracker afresh. With two more arguments,
+ *     {@code stall <count>:<ms>,...}, its public handler sleeps {@code ms} when it has received {@code count}
+ *     public messages, for each pair: a receiver that stalls long enough to be cut loose, and resumes.</li>
  * </ul>
  */
 public final class SequenceWorker
@@ -35,27 +39,47 @@ public final class SequenceWorker
         final Worker worker = Worker.create(Options.group(args[1]));
         if ("send".equals(args[0]))
         {
-            send(worker, Long.parseLong(args[2]));
+            send(worker, Long.parseLong(args[2]), args.length > 3 && "repeat-end".equals(args[3]));
         }
         else
         {
-            receive(worker, Integer.parseInt(args[2]), Long.parseLong(args[3]));
+            receive(worker, Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                args.length > 5 && "stall".equals(args[4]) ? args[5] : "");
         }
     }
 
-    private static void receive(final Worker worker, final int senders, final long messages)
+    private static void receive(final Worker worker, final int senders, final long messages, final String stalls)
     {
         final Channel master = Channel.worker(0);
         final SequenceTracker publicTracker = new SequenceTracker("public", senders, messages);
         final SequenceTracker groupTracker = new SequenceTracker("group", senders, messages);
         final SequenceTracker privateTracker = new SequenceTracker("private", senders, messages);
+        final String[] stallList = stalls.isEmpty() ? new String[0] : stalls.split(",");
+        final long[] stallAt = new long[stallList.length];
+        final long[] stallMs = new long[stallList.length];
+        for (int i = 0; i < stallList.length; i++)
+        {
+            final String[] pair = stallList[i].split(":");
+            stallAt[i] = Long.parseLong(pair[0]);
+            stallMs[i] = Long.parseLong(pair[1]);
+        }
+        final long[] publicReceived = new long[1];
+        final int[] nextStall = new int[1];
 
         worker
             .onPublic((msg) ->
             {
+                // The message is read before the stall: a handler cut loose while it stalls may find the bytes of
+                // its message overwritten afterwards (docs/guarantees.md).
                 if (publicTracker.onMessage(msg.senderId(), msg.buffer(), msg.offset(), msg.length()))
                 {
                     complete(worker, master, publicTracker);
+                }
+                final int stall = nextStall[0];
+                if (stall < stallAt.length && ++publicReceived[0] == stallAt[stall])
+                {
+                    nextStall[0]++;
+                    stall(stallMs[stall]);
                 }
             })
             .onGroup((msg) ->
@@ -84,13 +108,26 @@ public final class SequenceWorker
         worker.confirm("ready");
     }
 
+    private static void stall(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void complete(final Worker worker, final Channel master, final SequenceTracker tracker)
     {
         worker.publish(master, tracker.report(worker.id()));
         tracker.reset();
     }
 
-    private static void send(final Worker worker, final long messages) throws InterruptedException
+    private static void send(final Worker worker, final long messages, final boolean repeatEnd)
+        throws InterruptedException
     {
         final BlockingQueue<String> commands = new LinkedBlockingQueue<>();
         worker.onPrivate((msg) -> commands.add(msg.text()));
@@ -127,6 +164,30 @@ public final class SequenceWorker
             }
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
             worker.publish(Channel.worker(0), "sent|" + worker.id() + "|" + channel + "|" + messages + "|" + elapsedMs);
+            if (repeatEnd)
+            {
+                repeatEnd(worker, commands, channel, payload);
+            }
+        }
+    }
+
+    private static void repeatEnd(
+        final Worker worker, final BlockingQueue<String> commands, final Channel channel, final UnsafeBuffer payload)
+        throws InterruptedException
+    {
+        try
+        {
+            while (!worker.isClosed() && !"stop".equals(commands.poll(20, TimeUnit.MILLISECONDS)))
+            {
+                worker.publish(channel, payload, 0, SequenceTracker.MESSAGE_LENGTH);
+            }
+        }
+        catch (final ClustrException ex)
+        {
+            if (!worker.isClosed())
+            {
+                throw ex;
+            }
         }
     }
 

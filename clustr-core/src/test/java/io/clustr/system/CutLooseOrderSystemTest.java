@@ -1,0 +1,189 @@
+package io.clustr.system;
+
+import io.clustr.Channel;
+import io.clustr.WorkerHandle;
+import io.clustr.spawn.ExitStatus;
+import io.clustr.spawn.SpawnOption;
+import io.clustr.spawn.Spec;
+import io.clustr.test.DriverErrorLogWatcher;
+import io.clustr.test.InterruptAfter;
+import io.clustr.test.Tests;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Being cut loose loses messages, and says how many bytes, but never delivers one twice or out of order: three
+ * sender JVMs publish {@link #MESSAGES} sequence-numbered messages each to the public stream, read by a steady
+ * receiver and by one that stalls in its handler three times (400, 600 and 900 ms, early in the stream), long enough
+ * to be cut loose from some or all of the three senders' logs and to resubscribe. The new subscription joins each
+ * log at the slowest subscriber's position, which on a log the node was not cut loose from is behind what it had
+ * consumed, so what the old one consumed must be skipped log by log.
+ * <p>
+ * The stalling receiver must see no duplicate, nothing out of order, and lose exactly what it was told it missed:
+ * each message is a 64 byte frame (32 byte header, 16 byte payload, 32 byte aligned), so the bytes reported missed
+ * are 64 times the messages lost. The steady receiver must see every message once and in order. The stream takes
+ * about as long as the stalls, so the senders repeat their end sentinels until told to stop, for a receiver that
+ * was cut loose while the first ones went by.
+ */
+@InterruptAfter(180)
+class CutLooseOrderSystemTest
+{
+    static final long MESSAGES = 1_000_000;
+    static final int SENDERS = 3;
+    static final int FRAME_LENGTH = 64;
+    static final String STALLS = "150000:400,450000:600,750000:900";
+    static final Duration ROUND_TIMEOUT = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
+
+    private ClusterFixture cluster;
+    private final List<WorkerHandle> workers = new ArrayList<>();
+
+    @AfterEach
+    void after() throws Exception
+    {
+        if (null == cluster)
+        {
+            return;
+        }
+        cluster.close();
+        for (final WorkerHandle worker : workers)
+        {
+            final ExitStatus status = worker.onExit().get(30, TimeUnit.SECONDS);
+            assertEquals(0, status.code(), worker + ": " + status.reason());
+        }
+    }
+
+    @Test
+    void shouldLoseOnlyWhatItIsToldItMissedAndNeverDeliverTwiceOrOutOfOrderAcrossBeingCutLoose()
+    {
+        cluster = new ClusterFixture(watcher);
+        final List<WorkerHandle> receivers = cluster.spawnReady(
+            receiver(),
+            Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
+                "receive", LossAndOrderSystemTest.RECEIVER_GROUP, Integer.toString(SENDERS), Long.toString(MESSAGES),
+                "stall", STALLS)));
+        workers.addAll(receivers);
+        final WorkerHandle steady = receivers.get(0);
+        final WorkerHandle stalling = receivers.get(1);
+        final List<Spec> senderSpecs = new ArrayList<>();
+        for (int i = 0; i < SENDERS; i++)
+        {
+            senderSpecs.add(Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
+                "send", LossAndOrderSystemTest.SENDER_GROUP, Long.toString(MESSAGES), "repeat-end")));
+        }
+        final List<WorkerHandle> senders = cluster.spawnReady(senderSpecs.toArray(new Spec[0]));
+        workers.addAll(senders);
+
+        cluster.inbox.clear();
+        for (final WorkerHandle sender : senders)
+        {
+            cluster.master.publish(Channel.worker(sender.id()), "go:public");
+        }
+
+        final Map<Long, String> reports = new HashMap<>();
+        int sent = 0;
+        final long startNs = System.nanoTime();
+        final long deadlineNs = startNs + ROUND_TIMEOUT.toNanos();
+        while (reports.size() < 2 || sent < SENDERS)
+        {
+            final Map<Long, String> have = reports;
+            final String report = Tests.poll(cluster.inbox,
+                Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())),
+                () -> "reports from 2 receivers and " + SENDERS + " senders; have " + have);
+            final String[] parts = report.split("\\|");
+            if (report.startsWith("cutloose|") && Long.parseLong(parts[2]) == steady.id())
+            {
+                fail("the steady receiver was cut loose: " + report);
+            }
+            if (report.startsWith("send-failed|"))
+            {
+                fail("sender " + parts[1] + " failed to publish at sequence " + parts[3] + ": " + report);
+            }
+            if (report.startsWith("sent|"))
+            {
+                sent++;
+            }
+            else if (report.startsWith("lossorder|public|"))
+            {
+                // The first: a receiver's tracker starts afresh after reporting, and the repeated sentinels that
+                // follow make another, empty, stream of it.
+                reports.putIfAbsent(Long.parseLong(parts[2]), report);
+            }
+        }
+
+        final long roundMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+        for (final WorkerHandle sender : senders)
+        {
+            cluster.master.publish(Channel.worker(sender.id()), "stop");
+        }
+
+        final Set<Long> senderIds =
+            senders.stream().map(WorkerHandle::id).collect(Collectors.toCollection(TreeSet::new));
+        LossAndOrderSystemTest.checkReceiver("public", reports.get(steady.id()), senderIds, MESSAGES);
+        checkStallingReceiver(reports.get(stalling.id()), senderIds, roundMs);
+        System.out.println("CutLooseOrderSystemTest: " + reports.values());
+    }
+
+    private static Spec receiver()
+    {
+        return Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
+            "receive", LossAndOrderSystemTest.RECEIVER_GROUP, Integer.toString(SENDERS), Long.toString(MESSAGES)));
+    }
+
+    /**
+     * {@code lossorder|public|receiverId|elapsedMs|unknownSenders|cutLoose|sender:received:lost:dup:ooo:invalid,...},
+     * where cutLoose is {@code N bytes missed} for each time the node was told it missed some, joined by "; ".
+     */
+    private static void checkStallingReceiver(final String report, final Set<Long> senderIds, final long roundMs)
+    {
+        final String[] parts = report.split("\\|", -1);
+        assertTrue(!"-".equals(parts[5]), "the stalling receiver was never told it missed anything: " + report);
+        long missedBytes = 0;
+        for (final String missed : parts[5].split("; "))
+        {
+            missedBytes += Long.parseLong(missed.substring(0, missed.indexOf(' ')));
+        }
+        assertEquals("0", parts[4], "messages from unknown senders: " + report);
+
+        long lost = 0;
+        final Set<Long> seenSenders = new TreeSet<>();
+        for (final String perSender : parts[6].split(","))
+        {
+            final String[] counts = perSender.split(":");
+            seenSenders.add(Long.parseLong(counts[0]));
+            final String from = "the stalling receiver from sender " + counts[0] + " (" + report + ")";
+            assertEquals(0, Long.parseLong(counts[3]), from + ": duplicated");
+            assertEquals(0, Long.parseLong(counts[4]), from + ": out of order");
+            assertEquals(0, Long.parseLong(counts[5]), from + ": invalid");
+            assertEquals(MESSAGES, Long.parseLong(counts[1]) + Long.parseLong(counts[2]), from + ": received + lost");
+            lost += Long.parseLong(counts[2]);
+        }
+        assertEquals(senderIds, seenSenders, "senders heard: " + report);
+
+        // What it missed is the messages it lost, and the repeated end sentinels (one per sender every 20 ms) that
+        // went by while it was cut loose: nothing it lost went unreported, and nothing more was reported.
+        final long unexplainedBytes = missedBytes - lost * FRAME_LENGTH;
+        final long sentinelsBound = SENDERS * (roundMs / 20 + 1);
+        assertEquals(0, missedBytes % FRAME_LENGTH, "bytes missed are whole frames: " + report);
+        assertTrue(unexplainedBytes >= 0 && unexplainedBytes <= sentinelsBound * FRAME_LENGTH,
+            "bytes it was told it missed (" + missedBytes + ") are the " + lost + " messages it lost (" +
+            lost * FRAME_LENGTH + " bytes) and at most " + sentinelsBound + " end sentinels: " + report);
+    }
+}
