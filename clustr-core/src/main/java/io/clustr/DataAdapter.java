@@ -40,6 +40,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private final AtomicCounter malformedFrames;
     private final AtomicCounter unhandledMessages;
     private final int fragmentLimit;
+    private final boolean tracksConsumed;
     private final FragmentHandler logHandler = this::onLogFragment;
     private final Long2LongHashMap consumedPositions = new Long2LongHashMap(Aeron.NULL_VALUE);
     private final Long2LongHashMap skipUntilPositions = new Long2LongHashMap(Aeron.NULL_VALUE);
@@ -77,6 +78,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         this.malformedFrames = malformedFrames;
         this.unhandledMessages = unhandledMessages;
         this.fragmentLimit = fragmentLimit;
+        this.tracksConsumed = kind != Channel.Kind.PRIVATE;
     }
 
     /**
@@ -106,7 +108,8 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
      * what the poll in progress went on to deliver).
      *
      * @param sessionId of the log.
-     * @return the position, or {@link Aeron#NULL_VALUE} if this adapter has consumed nothing of that log.
+     * @return the position, or {@link Aeron#NULL_VALUE} if this adapter has consumed nothing of that log (or is the
+     * private stream's, which is never cut loose and records nothing).
      */
     long consumedPosition(final int sessionId)
     {
@@ -315,10 +318,27 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
         if (NO_FRAME != frameEnd)
         {
             pollFrameEnd = NO_FRAME;
-            final int alignedEnd =
-                BitUtil.align(frameEnd + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
-            consumedPositions.put(pollSessionId, pollTermBase + alignedEnd);
+            if (tracksConsumed)
+            {
+                final int alignedEnd =
+                    BitUtil.align(frameEnd + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
+                consumedPositions.put(pollSessionId, pollTermBase + alignedEnd);
+            }
         }
+    }
+
+    /**
+     * A log of this adapter's subscription ended (its publications closed and it was drained): forget it, so that
+     * a stream whose logs come and go keeps no record of the old ones.
+     *
+     * @param sessionId of the log.
+     */
+    void onEndOfStream(final int sessionId)
+    {
+        endImagePoll();
+        consumedPositions.remove(sessionId);
+        skipUntilPositions.remove(sessionId);
+        isSkipping = !skipUntilPositions.isEmpty();
     }
 
     private static int termIdAtPosition(final Image image)

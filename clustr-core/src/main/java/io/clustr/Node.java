@@ -360,8 +360,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * Add a listener told when this node was cut loose from the public or its group stream because it fell too far
      * behind (a handler that ran long, a process that was stopped), and resumed on the stream's live position: the
      * messages in between were not delivered to it, and the listener gets how many bytes of the stream that was.
-     * Called on the duty-cycle thread, once per gap, after the node has resumed. The node's counters
-     * ({@link ClustrCounters#CUT_LOOSE_TYPE_ID}, {@link ClustrCounters#BYTES_MISSED_TYPE_ID}) count the same.
+     * Called on the duty-cycle thread, once per gap, after the node has resumed and before any message after the
+     * gap. The node's counters ({@link ClustrCounters#CUT_LOOSE_TYPE_ID}, {@link ClustrCounters#BYTES_MISSED_TYPE_ID})
+     * count the same.
      * <p>
      * Only the public and group streams cut a node loose (so that one slow subscriber never holds up the others, see
      * {@link Configuration#UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME}); private and confirmation streams never do.

@@ -127,11 +127,18 @@ final class UntetheredStream implements UnavailableImageHandler, AutoCloseable
         // Also called for every image of a subscription being closed (ours, when we replace it or the node closes),
         // and when a publication ends normally (end of stream): neither is being cut loose.
         final Subscription subscription = image.subscription();
-        if (!isClosed && !subscription.isClosed() && !image.isEndOfStream())
+        if (!isClosed && !subscription.isClosed())
         {
-            final long position = image.position();
             final int sessionId = image.sessionId();
-            agent.submit(() -> agent.onCutLoose(this, subscription, sessionId, position));
+            if (image.isEndOfStream())
+            {
+                agent.submit(() -> onEndOfStream(subscription, sessionId));
+            }
+            else
+            {
+                final long position = image.position();
+                agent.submit(() -> agent.onCutLoose(this, subscription, sessionId, position));
+            }
         }
     }
 
@@ -167,6 +174,18 @@ final class UntetheredStream implements UnavailableImageHandler, AutoCloseable
 
         pendingRegistrationId = aeron.asyncAddSubscription(channel, streamId, null, this);
         return true;
+    }
+
+    /**
+     * A log of {@code subscription} ended: the adapter polling it forgets it.
+     */
+    private void onEndOfStream(final Subscription subscription, final int sessionId)
+    {
+        final DataAdapter current = adapter;
+        if (null != current && current.subscription() == subscription)
+        {
+            current.onEndOfStream(sessionId);
+        }
     }
 
     /**

@@ -196,6 +196,20 @@ class FrameCodecTest
         feed(adapter, termTwo, 64, 3, 2, imageTwo, "b");
         assertEquals((3L << 16) + 128, adapter.consumedPosition(2));
         assertEquals(Aeron.NULL_VALUE, adapter.consumedPosition(9), "a log it never read");
+
+        adapter.onEndOfStream(2);
+        assertEquals(Aeron.NULL_VALUE, adapter.consumedPosition(2), "a log that ended is forgotten");
+        assertEquals((7L << 16) + 160, adapter.consumedPosition(1));
+    }
+
+    @Test
+    void shouldRecordNothingOnThePrivateStreamWhichIsNeverCutLoose()
+    {
+        final UnsafeBuffer term = new UnsafeBuffer(new byte[1024]);
+        final DataAdapter adapter = adapter();
+        adapter.beginPoll();
+        feed(adapter, term, 0, 7, 1, new Object(), "one");
+        assertEquals(Aeron.NULL_VALUE, adapter.consumedPosition(1));
     }
 
     @Test
