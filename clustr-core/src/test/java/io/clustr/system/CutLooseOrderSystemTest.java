@@ -28,17 +28,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Being cut loose loses messages, and says how many bytes, but never delivers one twice or out of order: three
- * sender JVMs publish {@link #MESSAGES} sequence-numbered messages each to the public stream, read by a steady
- * receiver and by one that stalls in its handler three times (400, 600 and 900 ms, early in the stream), long enough
- * to be cut loose from some or all of the three senders' logs and to resubscribe. The new subscription joins each
- * log at the slowest subscriber's position, which on a log the node was not cut loose from is behind what it had
- * consumed, so what the old one consumed must be skipped log by log.
+ * sender JVMs publish {@link #MESSAGES} sequence-numbered messages each to the public stream (one log, which the
+ * senders' publications share), read by a steady receiver and by one that stalls in its handler three times (400,
+ * 600 and 900 ms, early in the stream), long enough to be cut loose and to resubscribe. The new subscription joins
+ * the log at the slowest subscriber's position, which can be behind what the node had consumed (its old
+ * subscription's own position counts until the driver lingers it out), so what the old one consumed, up to the last
+ * frame it delivered, must be skipped.
  * <p>
  * The stalling receiver must see no duplicate, nothing out of order, and lose exactly what it was told it missed:
  * each message is a 64 byte frame (32 byte header, 16 byte payload, 32 byte aligned), so the bytes reported missed
- * are 64 times the messages lost. The steady receiver must see every message once and in order. The stream takes
- * about as long as the stalls, so the senders repeat their end sentinels until told to stop, for a receiver that
- * was cut loose while the first ones went by.
+ * are 64 times the messages lost, plus the repeated sentinels that went by. The steady receiver must see every
+ * message once and in order, unless the machine is so loaded that it was cut loose too, and then it is held to the
+ * same as the stalling one. The stream takes about as long as the stalls, so the senders repeat their end sentinels
+ * every 20 ms until told to stop, for a receiver that was cut loose while the first ones went by.
  */
 @InterruptAfter(180)
 class CutLooseOrderSystemTest
@@ -108,10 +110,6 @@ class CutLooseOrderSystemTest
                 Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())),
                 () -> "reports from 2 receivers and " + SENDERS + " senders; have " + have);
             final String[] parts = report.split("\\|");
-            if (report.startsWith("cutloose|") && Long.parseLong(parts[2]) == steady.id())
-            {
-                fail("the steady receiver was cut loose: " + report);
-            }
             if (report.startsWith("send-failed|"))
             {
                 fail("sender " + parts[1] + " failed to publish at sequence " + parts[3] + ": " + report);
@@ -136,8 +134,22 @@ class CutLooseOrderSystemTest
 
         final Set<Long> senderIds =
             senders.stream().map(WorkerHandle::id).collect(Collectors.toCollection(TreeSet::new));
-        LossAndOrderSystemTest.checkReceiver("public", reports.get(steady.id()), senderIds, MESSAGES);
-        checkStallingReceiver(reports.get(stalling.id()), senderIds, roundMs);
+        final String steadyReport = reports.get(steady.id());
+        if (isCutLoose(steadyReport))
+        {
+            // A machine loaded enough that even the steady receiver fell behind for the window limit timeout: it
+            // is held to what a cut-loose receiver is promised, and the test says so.
+            System.out.println("CutLooseOrderSystemTest: the steady receiver was cut loose too: " + steadyReport);
+            checkCutLooseReceiver("the steady receiver", steadyReport, senderIds, roundMs);
+        }
+        else
+        {
+            LossAndOrderSystemTest.checkReceiver("public", steadyReport, senderIds, MESSAGES);
+        }
+        final String stallingReport = reports.get(stalling.id());
+        assertTrue(isCutLoose(stallingReport),
+            "the stalling receiver was never told it missed anything: " + stallingReport);
+        checkCutLooseReceiver("the stalling receiver", stallingReport, senderIds, roundMs);
         System.out.println("CutLooseOrderSystemTest: " + reports.values());
     }
 
@@ -151,16 +163,21 @@ class CutLooseOrderSystemTest
      * {@code lossorder|public|receiverId|elapsedMs|unknownSenders|cutLoose|sender:received:lost:dup:ooo:invalid,...},
      * where cutLoose is {@code N bytes missed} for each time the node was told it missed some, joined by "; ".
      */
-    private static void checkStallingReceiver(final String report, final Set<Long> senderIds, final long roundMs)
+    private static boolean isCutLoose(final String report)
+    {
+        return !"-".equals(report.split("\\|", -1)[5]);
+    }
+
+    private static void checkCutLooseReceiver(
+        final String receiver, final String report, final Set<Long> senderIds, final long roundMs)
     {
         final String[] parts = report.split("\\|", -1);
-        assertTrue(!"-".equals(parts[5]), "the stalling receiver was never told it missed anything: " + report);
         long missedBytes = 0;
         for (final String missed : parts[5].split("; "))
         {
             missedBytes += Long.parseLong(missed.substring(0, missed.indexOf(' ')));
         }
-        assertEquals("0", parts[4], "messages from unknown senders: " + report);
+        assertEquals("0", parts[4], receiver + ": messages from unknown senders: " + report);
 
         long lost = 0;
         final Set<Long> seenSenders = new TreeSet<>();
@@ -168,22 +185,22 @@ class CutLooseOrderSystemTest
         {
             final String[] counts = perSender.split(":");
             seenSenders.add(Long.parseLong(counts[0]));
-            final String from = "the stalling receiver from sender " + counts[0] + " (" + report + ")";
+            final String from = receiver + " from sender " + counts[0] + " (" + report + ")";
             assertEquals(0, Long.parseLong(counts[3]), from + ": duplicated");
             assertEquals(0, Long.parseLong(counts[4]), from + ": out of order");
             assertEquals(0, Long.parseLong(counts[5]), from + ": invalid");
             assertEquals(MESSAGES, Long.parseLong(counts[1]) + Long.parseLong(counts[2]), from + ": received + lost");
             lost += Long.parseLong(counts[2]);
         }
-        assertEquals(senderIds, seenSenders, "senders heard: " + report);
+        assertEquals(senderIds, seenSenders, receiver + ": senders heard: " + report);
 
         // What it missed is the messages it lost, and the repeated end sentinels (one per sender every 20 ms) that
         // went by while it was cut loose: nothing it lost went unreported, and nothing more was reported.
         final long unexplainedBytes = missedBytes - lost * FRAME_LENGTH;
         final long sentinelsBound = SENDERS * (roundMs / 20 + 1);
-        assertEquals(0, missedBytes % FRAME_LENGTH, "bytes missed are whole frames: " + report);
+        assertEquals(0, missedBytes % FRAME_LENGTH, receiver + ": bytes missed are whole frames: " + report);
         assertTrue(unexplainedBytes >= 0 && unexplainedBytes <= sentinelsBound * FRAME_LENGTH,
-            "bytes it was told it missed (" + missedBytes + ") are the " + lost + " messages it lost (" +
+            receiver + ": bytes it was told it missed (" + missedBytes + ") are the " + lost + " messages it lost (" +
             lost * FRAME_LENGTH + " bytes) and at most " + sentinelsBound + " end sentinels: " + report);
     }
 }
