@@ -53,6 +53,8 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     private int pollTermId;
     private int pollSessionId;
     private int pollFrameEnd = NO_FRAME;
+    private int lastSessionId;
+    private long lastConsumedPosition = Aeron.NULL_VALUE;
     private boolean isLapped;
     private boolean isSkipping;
     private LongConsumer onMissed;
@@ -114,6 +116,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     long consumedPosition(final int sessionId)
     {
         endImagePoll();
+        flushConsumed();
         return consumedPositions.get(sessionId);
     }
 
@@ -123,6 +126,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     Long2LongHashMap consumedPositions()
     {
         endImagePoll();
+        flushConsumed();
         return consumedPositions;
     }
 
@@ -241,6 +245,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
      */
     void resumeAfter(final Long2LongHashMap consumedBefore, final LongConsumer onMissed)
     {
+        flushConsumed();
         this.onMissed = onMissed;
         final Long2LongHashMap.EntryIterator entries = consumedBefore.entrySet().iterator();
         while (entries.hasNext())
@@ -322,8 +327,26 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
             {
                 final int alignedEnd =
                     BitUtil.align(frameEnd + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
-                consumedPositions.put(pollSessionId, pollTermBase + alignedEnd);
+                if (pollSessionId != lastSessionId)
+                {
+                    flushConsumed();
+                    lastSessionId = pollSessionId;
+                }
+                lastConsumedPosition = pollTermBase + alignedEnd;
             }
+        }
+    }
+
+    /**
+     * The position of the log polled last is kept in fields (a stream on one host is one log, so the map is touched
+     * only when another log is polled or a position is asked for): put it in the map.
+     */
+    private void flushConsumed()
+    {
+        if (Aeron.NULL_VALUE != lastConsumedPosition)
+        {
+            consumedPositions.put(lastSessionId, lastConsumedPosition);
+            lastConsumedPosition = Aeron.NULL_VALUE;
         }
     }
 
@@ -336,6 +359,7 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     void onEndOfStream(final int sessionId)
     {
         endImagePoll();
+        flushConsumed();
         consumedPositions.remove(sessionId);
         skipUntilPositions.remove(sessionId);
         isSkipping = !skipUntilPositions.isEmpty();

@@ -156,10 +156,7 @@ class FrameCodecTest
     void shouldSkipTheRestOfAPollOnceAFrameIsFromALaterLapOfTheLog()
     {
         final UnsafeBuffer term = new UnsafeBuffer(new byte[1024]);
-        handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
-        final DataAdapter adapter = new DataAdapter(
-            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
-            unhandled, 10);
+        final DataAdapter adapter = textRecordingPublicAdapter();
 
         adapter.beginPoll();
         feed(adapter, term, 0, 7, "one");
@@ -178,10 +175,7 @@ class FrameCodecTest
     {
         final UnsafeBuffer termOne = new UnsafeBuffer(new byte[1024]);
         final UnsafeBuffer termTwo = new UnsafeBuffer(new byte[1024]);
-        handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
-        final DataAdapter adapter = new DataAdapter(
-            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
-            unhandled, 10);
+        final DataAdapter adapter = textRecordingPublicAdapter();
         final Object imageOne = new Object();
         final Object imageTwo = new Object();
 
@@ -217,10 +211,7 @@ class FrameCodecTest
     {
         final UnsafeBuffer termOne = new UnsafeBuffer(new byte[1024]);
         final UnsafeBuffer termTwo = new UnsafeBuffer(new byte[1024]);
-        handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
-        final DataAdapter adapter = new DataAdapter(
-            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
-            unhandled, 10);
+        final DataAdapter adapter = textRecordingPublicAdapter();
         final Object imageOne = new Object();
         final Object imageTwo = new Object();
 
@@ -258,9 +249,7 @@ class FrameCodecTest
         final List<Long> missed = new ArrayList<>();
         handlers.add((msg) -> received.add(
             msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length()) + " after " + missed));
-        final DataAdapter adapter = new DataAdapter(
-            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
-            unhandled, 10);
+        final DataAdapter adapter = publicAdapter();
         final Object imageOne = new Object();
         final Object imageTwo = new Object();
 
@@ -325,6 +314,22 @@ class FrameCodecTest
         header.buffer(term);
         header.offset(frameOffset);
         return header;
+    }
+
+    /**
+     * An adapter of an untethered stream whose handler records each payload as text.
+     */
+    private DataAdapter textRecordingPublicAdapter()
+    {
+        handlers.add((msg) -> received.add(msg.buffer().getStringWithoutLengthAscii(msg.offset(), msg.length())));
+        return publicAdapter();
+    }
+
+    private DataAdapter publicAdapter()
+    {
+        return new DataAdapter(
+            null, Channel.Kind.PUBLIC, null, handlers, new HandlerList(), null, Throwable::printStackTrace, malformed,
+            unhandled, 10);
     }
 
     private DataAdapter adapter()
