@@ -217,11 +217,8 @@ class FrameCodecTest
 
         // The old subscription consumed log 1 up to the end of its frame at 64, log 2 up to the end of the one at 0
         // (it was cut loose from one of them; the new subscription joins both at the slowest subscriber's position).
-        final Long2LongHashMap consumed = new Long2LongHashMap(Aeron.NULL_VALUE);
-        consumed.put(1, (7L << 16) + 128);
-        consumed.put(2, (7L << 16) + 64);
         final List<Long> missed = new ArrayList<>();
-        adapter.resumeAfter(consumed, missed::add);
+        adapter.resumeAfter(consumedOfLogs((7L << 16) + 128, (7L << 16) + 64), missed::add);
         assertEquals((7L << 16) + 128, adapter.consumedPosition(1), "what it skips counts as consumed");
 
         adapter.beginPoll();
@@ -255,10 +252,7 @@ class FrameCodecTest
 
         // Cut loose from log 1 at 64, resumed at 256 (three 64-byte frames missed); log 2 consumed up to 64 and
         // joined behind it.
-        final Long2LongHashMap consumed = new Long2LongHashMap(Aeron.NULL_VALUE);
-        consumed.put(1, (7L << 16) + 64);
-        consumed.put(2, (7L << 16) + 64);
-        adapter.resumeAfter(consumed, missed::add);
+        adapter.resumeAfter(consumedOfLogs((7L << 16) + 64, (7L << 16) + 64), missed::add);
 
         adapter.beginPoll();
         feed(adapter, termTwo, 0, 7, 2, imageTwo, "2.0");
@@ -314,6 +308,17 @@ class FrameCodecTest
         header.buffer(term);
         header.offset(frameOffset);
         return header;
+    }
+
+    /**
+     * What an old adapter consumed of logs 1 and 2, as {@link DataAdapter#resumeAfter} takes it.
+     */
+    private static Long2LongHashMap consumedOfLogs(final long logOne, final long logTwo)
+    {
+        final Long2LongHashMap consumed = new Long2LongHashMap(Aeron.NULL_VALUE);
+        consumed.put(1, logOne);
+        consumed.put(2, logTwo);
+        return consumed;
     }
 
     /**
