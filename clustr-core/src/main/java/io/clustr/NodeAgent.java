@@ -39,7 +39,8 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     static final long KILL_REPORT_MARGIN_NS = TimeUnit.SECONDS.toNanos(10);
     static final long LEAVE_FLUSH_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int HOUSEKEEPING_IDLE_CYCLES = 16;
-    private static final int HOUSEKEEPING_STRIDE_MASK = 15;
+    private static final int HOUSEKEEPING_STRIDE = 16;
+    private static final int HOUSEKEEPING_MAX_STRIDE = 64;
 
     private final Node node;
     private final long nodeId;
@@ -68,7 +69,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     private final ArrayList<UntetheredStream> resubscribing = new ArrayList<>();
     private DataAdapter publicAdapter;
     private DataAdapter groupAdapter;
-    private long cycles;
+    private int cyclesSinceHousekeeping;
     private int idleCycles;
     private long nextSlowTickNs;
     private long nextConductorNs;
@@ -332,11 +333,15 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         }
 
         // Housekeeping (control frames, commands, clock, conductor, slow tick) runs every cycle once the node has
-        // been idle for a while, where the idle strategy makes cycles long anyway, and every 16th cycle while
-        // messages flow or the strategy is still spinning, where reading the clock and polling rare streams would
-        // otherwise sit on the message path.
-        if (idleCycles >= HOUSEKEEPING_IDLE_CYCLES || 0 == (++cycles & HOUSEKEEPING_STRIDE_MASK))
+        // been idle for a while, where the idle strategy makes cycles long anyway. While messages flow, or the
+        // strategy is still spinning, it runs at most every 16th cycle, and then right after a cycle that delivered
+        // messages: a reply just sent leaves a round trip before the next request can arrive, where a spin cycle's
+        // housekeeping would have delayed that request's poll. Every 64th cycle it runs regardless.
+        final int sinceHousekeeping = ++cyclesSinceHousekeeping;
+        if (idleCycles >= HOUSEKEEPING_IDLE_CYCLES || (sinceHousekeeping >= HOUSEKEEPING_STRIDE &&
+            (workCount > 0 || sinceHousekeeping >= HOUSEKEEPING_MAX_STRIDE)))
         {
+            cyclesSinceHousekeeping = 0;
             final int housekeepingCount = housekeeping();
             if (housekeepingCount > 0)
             {
