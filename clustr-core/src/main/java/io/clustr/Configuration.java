@@ -1,5 +1,6 @@
 package io.clustr;
 
+import io.aeron.exceptions.ConfigurationException;
 import io.clustr.driver.ProgressiveBackoffIdleStrategy;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -10,6 +11,9 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -239,6 +243,16 @@ public final class Configuration
      */
     public static final long UNTETHERED_LINGER_TIMEOUT_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /**
+     * The streams a node subscribes to tethered instead of untethered: a comma-separated list of {@code public} and
+     * {@code group}; empty (the default) for neither. A tethered subscriber is never cut loose: it receives every
+     * message of the stream, and the stream's publishers and its other subscribers wait for it instead, a publish at
+     * most the publish timeout; a dead one holds the stream until the driver times its client out (10 s). For a
+     * node that must not miss a broadcast and is never slow for long. Per node; a spawning node passes it to its
+     * children like every {@code clustr.*} property, and {@code Options.tethered(...)} sets it for one node.
+     */
+    public static final String TETHERED_STREAMS_PROP_NAME = "clustr.tethered.streams";
+
     private Configuration()
     {
     }
@@ -410,6 +424,46 @@ public final class Configuration
     public static int fragmentLimit()
     {
         return Integer.getInteger(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
+    }
+
+    /**
+     * @return the streams named by {@link #TETHERED_STREAMS_PROP_NAME}.
+     * @throws ConfigurationException naming the property if it names another stream.
+     */
+    public static Set<Channel.Kind> tetheredStreams()
+    {
+        return tetheredStreams(System.getProperty(TETHERED_STREAMS_PROP_NAME, ""));
+    }
+
+    /**
+     * @param value a comma-separated list of {@code public} and {@code group}, blank for none.
+     * @return the streams it names.
+     * @throws ConfigurationException naming the property if it names another stream.
+     */
+    static Set<Channel.Kind> tetheredStreams(final String value)
+    {
+        final Set<Channel.Kind> kinds = EnumSet.noneOf(Channel.Kind.class);
+        for (final String name : value.split(","))
+        {
+            final String trimmed = name.trim().toLowerCase(Locale.ROOT);
+            switch (trimmed)
+            {
+                case "":
+                    break;
+                case "public":
+                    kinds.add(Channel.Kind.PUBLIC);
+                    break;
+                case "group":
+                    kinds.add(Channel.Kind.GROUP);
+                    break;
+                default:
+                    throw new ConfigurationException(TETHERED_STREAMS_PROP_NAME + "='" + value +
+                        "': '" + name.trim() + "' is not a stream that can be tethered; use public, group or both " +
+                        "(private and confirmation streams always are)");
+            }
+        }
+
+        return kinds;
     }
 
     /**

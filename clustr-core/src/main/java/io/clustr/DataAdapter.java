@@ -17,7 +17,6 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -90,6 +89,10 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     int poll()
     {
         beginPoll();
+        if (isSkipping)
+        {
+            onJoined();
+        }
         final int fragments = subscription.poll(logHandler, fragmentLimit);
         endImagePoll();
         return fragments;
@@ -263,16 +266,26 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
     }
 
     /**
-     * The images the subscription has when it is swapped in ({@link #resumeAfter}): tell at once what was missed on
-     * the logs it joined ahead of where they were consumed, before anything is polled.
-     *
-     * @param images of this adapter's subscription.
+     * Tell at once what was missed on the logs the subscription has joined ahead of where they were consumed
+     * ({@link #resumeAfter}), before anything of them is polled: when it is swapped in, and at the start of each
+     * poll while it still skips, for the images the client delivers later (on its conductor thread). The data path
+     * would tell it too, at the log's first frame, but a stream that has gone quiet sends none.
      */
-    void onJoined(final List<Image> images)
+    void onJoined()
     {
         long missed = 0;
-        for (final Image image : images)
+        final Subscription subscription = this.subscription;
+        for (int i = 0, count = subscription.imageCount(); i < count; i++)
         {
+            final Image image;
+            try
+            {
+                image = subscription.imageAtIndex(i);
+            }
+            catch (final IndexOutOfBoundsException ex)
+            {
+                break; // the client removed an image meanwhile: the next poll looks again
+            }
             final long sessionId = image.sessionId();
             final long consumed = skipUntilPositions.get(sessionId);
             if (Aeron.NULL_VALUE != consumed && image.joinPosition() > consumed)

@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  * The subscription is made on the caller's thread, linked to the stream's log before the call returns (one driver
  * round trip, see {@link Subscribers}), so messages published after {@code onPublic} returns are delivered, and
  * handed to the agent, which polls it from its next cycle. The private stream is tethered (its publishers wait for
- * the node, up to the publish timeout); the public and group streams are untethered ({@link UntetheredStream}).
+ * the node, up to the publish timeout); the public and group streams are untethered ({@link UntetheredStream}),
+ * unless the node's context makes one tethered ({@link NodeContext#isTethered}): then the same stream logic runs on a
+ * subscription the driver never cuts loose.
  */
 final class DataSubscriptions implements AutoCloseable
 {
@@ -30,7 +32,8 @@ final class DataSubscriptions implements AutoCloseable
     private final HandlerList groupHandlers = new HandlerList();
     private final HandlerList serviceHandlers = new HandlerList();
     private final DataAdapter privateAdapter;
-    private final String untetheredChannel;
+    private final String publicChannel;
+    private final String groupChannel;
     private final UntetheredStream.Agent streamAgent;
     private UntetheredStream publicStream;
     private UntetheredStream groupStream;
@@ -46,7 +49,8 @@ final class DataSubscriptions implements AutoCloseable
         final ErrorHandler errorHandler,
         final NodeCounters counters,
         final GroupRegistry groups,
-        final String untetheredChannel,
+        final String publicChannel,
+        final String groupChannel,
         final UntetheredStream.Agent streamAgent,
         final Acknowledgements acks)
     {
@@ -58,7 +62,8 @@ final class DataSubscriptions implements AutoCloseable
         this.errorHandler = errorHandler;
         this.counters = counters;
         this.groups = groups;
-        this.untetheredChannel = untetheredChannel;
+        this.publicChannel = publicChannel;
+        this.groupChannel = groupChannel;
         this.streamAgent = streamAgent;
         this.privateAdapter = new DataAdapter(
             aeron.addSubscription(channel, Configuration.privateStreamId(nodeId)), Channel.Kind.PRIVATE, groups,
@@ -103,7 +108,7 @@ final class DataSubscriptions implements AutoCloseable
             if (null == publicStream)
             {
                 checkOpen();
-                final UntetheredStream stream = new UntetheredStream(aeron, untetheredChannel, publicStreamId,
+                final UntetheredStream stream = new UntetheredStream(aeron, publicChannel, publicStreamId,
                     Channel.Kind.PUBLIC, groups, publicHandlers, serviceHandlers, errorHandler, counters, fragmentLimit,
                     streamAgent);
                 stream.subscribe();
@@ -131,7 +136,7 @@ final class DataSubscriptions implements AutoCloseable
                     throw new ClustrException("group '" + group + "' has no id: the master assigns it when the " +
                         "worker joins, so subscribe to the group after the worker has joined");
                 }
-                final UntetheredStream stream = new UntetheredStream(aeron, untetheredChannel,
+                final UntetheredStream stream = new UntetheredStream(aeron, groupChannel,
                     Configuration.groupStreamId(groupId), Channel.Kind.GROUP, groups, groupHandlers, serviceHandlers,
                     errorHandler, counters, fragmentLimit, streamAgent);
                 stream.subscribe();

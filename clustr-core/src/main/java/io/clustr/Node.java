@@ -137,7 +137,8 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             acks = new Acknowledgements(dataPublisher, membership::view);
             subscriptions = new DataSubscriptions(aeron, channel, id, ctx.publicStreamId(), group,
                 ctx.fragmentLimit(), new CountedErrorHandler(errorHandler, counters.handlerErrors), counters, groups,
-                untetheredChannel, streamAgent, acks);
+                ctx.isTethered(Channel.Kind.PUBLIC) ? channel : untetheredChannel,
+                ctx.isTethered(Channel.Kind.GROUP) ? channel : untetheredChannel, streamAgent, acks);
 
             final ProcessHandle parent = parentPid > 0 ? ProcessHandle.of(parentPid).orElse(null) : null;
             if (parentPid > 0 && null == parent)

@@ -8,7 +8,10 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.IntConsumer;
 
@@ -38,6 +41,7 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     private int privatePublicationCache = Configuration.privatePublicationCache();
     private long untetheredWindowLimitTimeoutNs = Configuration.untetheredWindowLimitTimeoutNs();
     private long untetheredLingerTimeoutNs = Configuration.untetheredLingerTimeoutNs();
+    private Set<Channel.Kind> tetheredStreams;
     private CpuSet cpus;
     private String name;
     private boolean registerShutdownHook = true;
@@ -118,6 +122,10 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
             throw new ConfigurationException("timeouts must not be negative: publish=" + publishTimeoutNs +
                 "ns handler publish=" + handlerPublishTimeoutNs + "ns join=" + joinTimeoutNs + "ns kill grace=" +
                 killGraceNs + "ns");
+        }
+        if (null == tetheredStreams)
+        {
+            tetheredStreams = Configuration.tetheredStreams();
         }
         if (untetheredWindowLimitTimeoutNs <= 0 || untetheredLingerTimeoutNs <= 0)
         {
@@ -516,6 +524,50 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
     public long untetheredWindowLimitTimeoutNs()
     {
         return untetheredWindowLimitTimeoutNs;
+    }
+
+    /**
+     * Subscribe to these streams tethered: the node is never cut loose from them, and their publishers and other
+     * subscribers wait for it instead (see {@link Configuration#TETHERED_STREAMS_PROP_NAME}).
+     *
+     * @param kinds {@link Channel.Kind#PUBLIC}, {@link Channel.Kind#GROUP}, both or none.
+     * @return this context.
+     * @throws IllegalArgumentException for another kind: the private and confirmation streams always are tethered.
+     */
+    public C tetheredStreams(final Channel.Kind... kinds)
+    {
+        this.tetheredStreams = tetherable(kinds);
+        return self();
+    }
+
+    static Set<Channel.Kind> tetherable(final Channel.Kind... kinds)
+    {
+        final Set<Channel.Kind> set = EnumSet.noneOf(Channel.Kind.class);
+        for (final Channel.Kind kind : kinds)
+        {
+            if (Channel.Kind.PUBLIC != Objects.requireNonNull(kind, "stream kind") && Channel.Kind.GROUP != kind)
+            {
+                throw new IllegalArgumentException("only the public and group streams can be tethered, not " + kind +
+                    ": the private and confirmation streams always are");
+            }
+            set.add(kind);
+        }
+
+        return set;
+    }
+
+    /**
+     * @param kind of stream.
+     * @return whether this node subscribes to that stream tethered (the private and confirmation streams always).
+     */
+    public boolean isTethered(final Channel.Kind kind)
+    {
+        if (Channel.Kind.PUBLIC != kind && Channel.Kind.GROUP != kind)
+        {
+            return true;
+        }
+        final Set<Channel.Kind> streams = null == tetheredStreams ? Configuration.tetheredStreams() : tetheredStreams;
+        return streams.contains(kind);
     }
 
     /**

@@ -103,6 +103,23 @@ public final class Options
     }
 
     /**
+     * Subscribe to the public stream, the group stream or both tethered: the node is never cut loose from them and
+     * receives every message, and their publishers and other subscribers wait for it instead (a blocking publish at
+     * most the publish timeout, a dead node until the driver times its client out). By default both are untethered
+     * (docs/guarantees.md).
+     *
+     * @param kinds {@link Channel.Kind#PUBLIC}, {@link Channel.Kind#GROUP} or both.
+     * @return the option.
+     * @throws IllegalArgumentException for another kind: the private and confirmation streams always are tethered.
+     * @see Configuration#TETHERED_STREAMS_PROP_NAME
+     */
+    public static NodeOption tethered(final Channel.Kind... kinds)
+    {
+        final Channel.Kind[] copy = NodeContext.tetherable(kinds).toArray(new Channel.Kind[0]);
+        return (ctx) -> ctx.tetheredStreams(copy);
+    }
+
+    /**
      * Whether the master launches its own media driver (the default) or attaches to a running one in its Aeron
      * directory, e.g. one started with {@code media-driver-config/bin/clustr-media-driver}.
      *

@@ -243,7 +243,7 @@ final class UntetheredStream implements UnavailableImageHandler, AutoCloseable
         adapter = replacement;
         pendingRegistrationId = Aeron.NULL_VALUE;
         CloseHelper.quietClose(old);
-        replacement.onJoined(subscription.images());
+        replacement.onJoined();
 
         return replacement;
     }

@@ -69,6 +69,28 @@ class NodeValidationTest
     }
 
     @Test
+    void shouldRejectTetheringAStreamThatAlwaysIsOrIsNotAStream()
+    {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Options.tethered(Channel.Kind.PRIVATE))
+            .getMessage().contains("only the public and group streams can be tethered"));
+        assertThrows(IllegalArgumentException.class, () -> Options.tethered(Channel.Kind.CONFIRMATION));
+        assertThrows(NullPointerException.class, () -> Options.tethered((Channel.Kind)null));
+
+        assertEquals(java.util.EnumSet.of(Channel.Kind.PUBLIC, Channel.Kind.GROUP),
+            Configuration.tetheredStreams(" Public, group ,"));
+        assertTrue(Configuration.tetheredStreams("").isEmpty());
+        final ConfigurationException ex =
+            assertThrows(ConfigurationException.class, () -> Configuration.tetheredStreams("public,private"));
+        assertTrue(ex.getMessage().contains(Configuration.TETHERED_STREAMS_PROP_NAME) &&
+            ex.getMessage().contains("'private' is not a stream that can be tethered"), ex.getMessage());
+
+        final Worker.Context ctx = new Worker.Context().tetheredStreams(Channel.Kind.GROUP);
+        assertTrue(ctx.isTethered(Channel.Kind.GROUP));
+        assertFalse(ctx.isTethered(Channel.Kind.PUBLIC));
+        assertTrue(ctx.isTethered(Channel.Kind.PRIVATE), "the private stream always is");
+    }
+
+    @Test
     void shouldRejectConfirmationCountBelowOne()
     {
         final IllegalArgumentException ex = assertThrows(

@@ -153,6 +153,75 @@ class CutLooseOrderSystemTest
         System.out.println("CutLooseOrderSystemTest: " + reports.values());
     }
 
+    /**
+     * A node cut loose from a stream that then goes quiet is told what it missed all the same, when the new
+     * subscription's image arrives (the client delivers it on its conductor thread, after the swap), not at a next
+     * frame that never comes: the senders publish once, no repeated sentinels, and the stalling receiver stalls
+     * 1.5 s early on, so the rest of the stream goes by while it sleeps. It missed the whole rest of the log: every
+     * message and sentinel it did not receive, 64 bytes each.
+     */
+    @Test
+    void shouldTellANodeCutLooseFromAStreamThatWentQuietWhatItMissed()
+    {
+        cluster = new ClusterFixture(watcher);
+        final List<WorkerHandle> receivers = cluster.spawnReady(
+            receiver(),
+            Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
+                "receive", LossAndOrderSystemTest.RECEIVER_GROUP, Integer.toString(SENDERS), Long.toString(MESSAGES),
+                "stall", "150000:1500")));
+        workers.addAll(receivers);
+        final WorkerHandle stalling = receivers.get(1);
+        final List<Spec> senderSpecs = new ArrayList<>();
+        for (int i = 0; i < SENDERS; i++)
+        {
+            senderSpecs.add(Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
+                "send", LossAndOrderSystemTest.SENDER_GROUP, Long.toString(MESSAGES))));
+        }
+        final List<WorkerHandle> senders = cluster.spawnReady(senderSpecs.toArray(new Spec[0]));
+        workers.addAll(senders);
+
+        cluster.inbox.clear();
+        for (final WorkerHandle sender : senders)
+        {
+            cluster.master.publish(Channel.worker(sender.id()), "go:public");
+        }
+
+        String missed = null;
+        int sent = 0;
+        final long deadlineNs = System.nanoTime() + ROUND_TIMEOUT.toNanos();
+        while (null == missed || sent < SENDERS)
+        {
+            final int have = sent;
+            final boolean told = null != missed;
+            final String report = Tests.poll(cluster.inbox,
+                Duration.ofNanos(Math.max(1, deadlineNs - System.nanoTime())),
+                () -> SENDERS + " senders' reports and the stalling receiver told it missed messages; have " + have +
+                    " sent reports, the stalling receiver " + (told ? "told" : "not told"));
+            if (report.startsWith("send-failed|"))
+            {
+                fail("a sender failed to publish: " + report);
+            }
+            else if (report.startsWith("sent|"))
+            {
+                sent++;
+            }
+            else if (report.startsWith("cutloose|public|" + stalling.id() + "|"))
+            {
+                missed = report;
+            }
+        }
+
+        // cutloose|public|id|<n> bytes missed|frames=<received>
+        final String[] parts = missed.split("\\|");
+        final long missedBytes = Long.parseLong(parts[3].substring(0, parts[3].indexOf(' ')));
+        final long received = Long.parseLong(parts[4].substring("frames=".length()));
+        final long stream = SENDERS * (MESSAGES + 1);
+        assertTrue(received >= 150_000 && received < stream, "received before the gap: " + missed);
+        assertEquals(FRAME_LENGTH * (stream - received), missedBytes,
+            "bytes missed = the rest of the stream after what it received: " + missed);
+        System.out.println("CutLooseOrderSystemTest quiet stream: " + missed);
+    }
+
     private static Spec receiver()
     {
         return Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(

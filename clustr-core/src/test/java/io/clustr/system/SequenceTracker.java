@@ -36,6 +36,7 @@ final class SequenceTracker
     private int slots;
     private int endedCount;
     private long unknownSenders;
+    private long frames;
     private long firstNs;
     private long lastNs;
     private String cutLoose;
@@ -59,6 +60,7 @@ final class SequenceTracker
      */
     boolean onMessage(final long senderId, final DirectBuffer buffer, final int offset, final int length)
     {
+        frames++;
         if (0 == firstNs)
         {
             firstNs = System.nanoTime();
@@ -135,6 +137,14 @@ final class SequenceTracker
     }
 
     /**
+     * @return every message counted since the last reset, sentinels, invalid ones and unknown senders' included.
+     */
+    long frames()
+    {
+        return frames;
+    }
+
+    /**
      * @return whether {@link #onCutLoose} was called.
      */
     boolean isCutLoose()
@@ -189,6 +199,7 @@ final class SequenceTracker
         slots = 0;
         endedCount = 0;
         unknownSenders = 0;
+        frames = 0;
         firstNs = 0;
         lastNs = 0;
         cutLoose = null;

@@ -6,6 +6,7 @@ import io.clustr.Options;
 import io.clustr.Worker;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,11 @@ import java.util.concurrent.TimeUnit;
  *     <li>{@code receive <group> <senders> <messages>}: joins the group with a public, a group and a private handler,
  *     each counting into its own {@link SequenceTracker}, and confirms "ready". When a stream's last sentinel has
  *     arrived it reports the tracker's totals to the master and starts that tracker afresh. With two more arguments,
- *     {@code stall <count>:<ms>,...}, its public handler sleeps {@code ms} when it has received {@code count}
- *     public messages, for each pair: a receiver that stalls long enough to be cut loose, and resumes.</li>
+ *     {@code stall <count>:<ms>,...}, its public and its group handler each sleep {@code ms} when they have received
+ *     {@code count} messages of their stream, for each pair, and then report {@code stalled|<kind>|myId|<ms slept>}:
+ *     a receiver that stalls long enough to be cut loose, and resumes. A last argument {@code tethered} makes it
+ *     subscribe to the public and group streams tethered ({@code Options.tethered}). When told it missed messages
+ *     it reports {@code cutloose|<kind>|myId|<n> bytes missed|frames=<messages it had received of that stream>}.</li>
  * </ul>
  */
 public final class SequenceWorker
@@ -36,7 +40,10 @@ public final class SequenceWorker
 
     public static void main(final String[] args) throws InterruptedException
     {
-        final Worker worker = Worker.create(Options.group(args[1]));
+        final boolean tethered = "receive".equals(args[0]) && Arrays.asList(args).contains("tethered");
+        final Worker worker = tethered ?
+            Worker.create(Options.group(args[1]), Options.tethered(Channel.Kind.PUBLIC, Channel.Kind.GROUP)) :
+            Worker.create(Options.group(args[1]));
         if ("send".equals(args[0]))
         {
             send(worker, Long.parseLong(args[2]), args.length > 3 && "repeat-end".equals(args[3]));
@@ -54,17 +61,8 @@ public final class SequenceWorker
         final SequenceTracker publicTracker = new SequenceTracker("public", senders, messages);
         final SequenceTracker groupTracker = new SequenceTracker("group", senders, messages);
         final SequenceTracker privateTracker = new SequenceTracker("private", senders, messages);
-        final String[] stallList = stalls.isEmpty() ? new String[0] : stalls.split(",");
-        final long[] stallAt = new long[stallList.length];
-        final long[] stallMs = new long[stallList.length];
-        for (int i = 0; i < stallList.length; i++)
-        {
-            final String[] pair = stallList[i].split(":");
-            stallAt[i] = Long.parseLong(pair[0]);
-            stallMs[i] = Long.parseLong(pair[1]);
-        }
-        final long[] publicReceived = new long[1];
-        final int[] nextStall = new int[1];
+        final Stalls publicStalls = new Stalls("public", stalls);
+        final Stalls groupStalls = new Stalls("group", stalls);
 
         worker
             .onPublic((msg) ->
@@ -75,12 +73,7 @@ public final class SequenceWorker
                 {
                     complete(worker, master, publicTracker);
                 }
-                final int stall = nextStall[0];
-                if (stall < stallAt.length && ++publicReceived[0] == stallAt[stall])
-                {
-                    nextStall[0]++;
-                    stall(stallMs[stall]);
-                }
+                publicStalls.onMessage(worker, master);
             })
             .onGroup((msg) ->
             {
@@ -88,6 +81,7 @@ public final class SequenceWorker
                 {
                     complete(worker, master, groupTracker);
                 }
+                groupStalls.onMessage(worker, master);
             })
             .onPrivate((msg) ->
             {
@@ -102,21 +96,55 @@ public final class SequenceWorker
         worker.onMissed((kind, bytesMissed) ->
         {
             final String detail = bytesMissed + " bytes missed";
-            (kind == Channel.Kind.GROUP ? groupTracker : publicTracker).onCutLoose(detail);
-            worker.publish(master, "cutloose|" + kind.name().toLowerCase() + "|" + worker.id() + "|" + detail);
+            final SequenceTracker tracker = kind == Channel.Kind.GROUP ? groupTracker : publicTracker;
+            tracker.onCutLoose(detail);
+            worker.publish(master, "cutloose|" + kind.name().toLowerCase() + "|" + worker.id() + "|" + detail +
+                "|frames=" + tracker.frames());
         });
         worker.confirm("ready");
     }
 
-    private static void stall(final long ms)
+    /**
+     * The stalls of one stream's handler: after the {@code count}th message of each pair, sleep its {@code ms}.
+     */
+    static final class Stalls
     {
-        try
+        private final String kind;
+        private final long[] at;
+        private final long[] ms;
+        private int next;
+        private long received;
+
+        Stalls(final String kind, final String spec)
         {
-            Thread.sleep(ms);
+            this.kind = kind;
+            final String[] pairs = spec.isEmpty() ? new String[0] : spec.split(",");
+            at = new long[pairs.length];
+            ms = new long[pairs.length];
+            for (int i = 0; i < pairs.length; i++)
+            {
+                final String[] pair = pairs[i].split(":");
+                at[i] = Long.parseLong(pair[0]);
+                ms[i] = Long.parseLong(pair[1]);
+            }
         }
-        catch (final InterruptedException ex)
+
+        void onMessage(final Worker worker, final Channel master)
         {
-            Thread.currentThread().interrupt();
+            if (next < at.length && ++received == at[next])
+            {
+                final long startNs = System.nanoTime();
+                try
+                {
+                    Thread.sleep(ms[next++]);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                worker.publish(master, "stalled|" + kind + "|" + worker.id() + "|" +
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+            }
         }
     }
 
