@@ -288,9 +288,11 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
             }
             final long sessionId = image.sessionId();
             final long consumed = skipUntilPositions.get(sessionId);
-            if (Aeron.NULL_VALUE != consumed && image.joinPosition() > consumed)
+            final long joinPosition = image.joinPosition();
+            if (Aeron.NULL_VALUE != consumed && joinPosition >= consumed)
             {
-                missed += image.joinPosition() - consumed;
+                // Joined at or ahead of what was consumed: nothing of this log to skip, and the gap (if any) missed.
+                missed += joinPosition - consumed;
                 skipUntilPositions.remove(sessionId);
             }
         }
