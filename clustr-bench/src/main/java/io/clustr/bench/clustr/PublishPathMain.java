@@ -106,7 +106,7 @@ public final class PublishPathMain
             final MessageSink offerSink = (payload, length) -> publication.offer(payload, 0, length) > 0;
             final MessageSink clustrSink = ClustrBench.sink(master, Channel.PUBLIC);
             final Runnable rawPoll = drain::pollOnce;
-            final Runnable clustrPoll = invoker::invoke;
+            final Runnable clustrPoll = null == invoker ? () -> {} : invoker::invoke; // pair: the agent's thread polls
 
             final List<List<Double>> results = new ArrayList<>();
             for (int i = 0; i < systems.size(); i++)
