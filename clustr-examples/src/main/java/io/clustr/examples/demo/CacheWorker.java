@@ -6,9 +6,14 @@ import io.clustr.Worker;
 import java.util.Arrays;
 
 import static io.clustr.Options.group;
+import static io.clustr.Options.tethered;
 
 /**
  * A demo cache worker: answers {@code get:<key>} with {@code value:<key>=...} to the sender, and prints the rest.
+ * <p>
+ * A cache must not miss what its group is told (an invalidation it missed would leave a stale entry), so it
+ * subscribes to its group stream tethered: the stream waits for it rather than cut it loose when it falls behind.
+ * The public stream stays untethered, as by default: there a cache that falls too far behind is cut loose, and told.
  */
 public final class CacheWorker
 {
@@ -23,9 +28,11 @@ public final class CacheWorker
      */
     public static void main(final String[] args)
     {
-        final Worker worker = Worker.create(group("cache"));
+        final Worker worker = Worker.create(group("cache"), tethered(Channel.Kind.GROUP));
         System.out.println("cache started with " + Arrays.toString(args) + " on CPU " + worker.pinnedCpu());
         worker
+            .onMissed((stream, bytesMissed) -> System.out.println(
+                "cache fell behind on the " + stream + " stream: missed " + bytesMissed + " bytes"))
             .onPublic((msg) -> System.out.println("public from " + msg.senderId() + ": " + msg.text()))
             .onGroup((msg) -> System.out.println("group cache from " + msg.senderId() + ": " + msg.text()))
             .onPrivate((msg) ->
