@@ -530,7 +530,8 @@ public abstract class NodeContext<C extends NodeContext<C>> implements Cloneable
      * Subscribe to these streams tethered: the node is never cut loose from them, and their publishers and other
      * subscribers wait for it instead (see {@link Configuration#TETHERED_STREAMS_PROP_NAME}).
      *
-     * @param kinds {@link Channel.Kind#PUBLIC}, {@link Channel.Kind#GROUP}, both or none.
+     * @param kinds {@link Channel.Kind#PUBLIC}, {@link Channel.Kind#GROUP}, both or none (neither, whatever the
+     *              property says).
      * @return this context.
      * @throws IllegalArgumentException for another kind: the private and confirmation streams always are tethered.
      */

@@ -108,7 +108,8 @@ public final class Options
      * most the publish timeout, a dead node until the driver times its client out). By default both are untethered
      * (docs/guarantees.md).
      *
-     * @param kinds {@link Channel.Kind#PUBLIC}, {@link Channel.Kind#GROUP} or both.
+     * @param kinds {@link Channel.Kind#PUBLIC}, {@link Channel.Kind#GROUP} or both; none for neither, whatever
+     *              {@link Configuration#TETHERED_STREAMS_PROP_NAME} says.
      * @return the option.
      * @throws IllegalArgumentException for another kind: the private and confirmation streams always are tethered.
      * @see Configuration#TETHERED_STREAMS_PROP_NAME
