@@ -50,6 +50,8 @@ class CutLooseOrderSystemTest
     static final int FRAME_LENGTH = 64;
     static final String STALLS = "150000:400,450000:600,750000:900";
     static final Duration ROUND_TIMEOUT = Duration.ofSeconds(90);
+    static final long QUIET_MESSAGES = 300_000;
+    static final long QUIET_STALL_MS = 6_000;
 
     @RegisterExtension
     final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
@@ -156,26 +158,28 @@ class CutLooseOrderSystemTest
     /**
      * A node cut loose from a stream that then goes quiet is told what it missed all the same, when the new
      * subscription's image arrives (the client delivers it on its conductor thread, after the swap), not at a next
-     * frame that never comes: the senders publish once, no repeated sentinels, and the stalling receiver stalls
-     * 1.5 s early on, so the rest of the stream goes by while it sleeps. It missed the whole rest of the log: every
-     * message and sentinel it did not receive, 64 bytes each.
+     * frame that never comes: the senders publish {@link #QUIET_MESSAGES} each once, no repeated sentinels, and the
+     * stalling receiver stalls {@link #QUIET_STALL_MS} ms early on, many times what the rest of the stream takes to
+     * go by. It missed the whole rest of the log: every message and sentinel it did not receive, 64 bytes each.
      */
     @Test
     void shouldTellANodeCutLooseFromAStreamThatWentQuietWhatItMissed()
     {
         cluster = new ClusterFixture(watcher);
+        final String messages = Long.toString(QUIET_MESSAGES);
         final List<WorkerHandle> receivers = cluster.spawnReady(
-            receiver(),
             Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
-                "receive", LossAndOrderSystemTest.RECEIVER_GROUP, Integer.toString(SENDERS), Long.toString(MESSAGES),
-                "stall", "150000:1500")));
+                "receive", LossAndOrderSystemTest.RECEIVER_GROUP, Integer.toString(SENDERS), messages)),
+            Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
+                "receive", LossAndOrderSystemTest.RECEIVER_GROUP, Integer.toString(SENDERS), messages,
+                "stall", "100000:" + QUIET_STALL_MS)));
         workers.addAll(receivers);
         final WorkerHandle stalling = receivers.get(1);
         final List<Spec> senderSpecs = new ArrayList<>();
         for (int i = 0; i < SENDERS; i++)
         {
             senderSpecs.add(Spec.spec(SequenceWorker.class.getName(), SpawnOption.args(
-                "send", LossAndOrderSystemTest.SENDER_GROUP, Long.toString(MESSAGES))));
+                "send", LossAndOrderSystemTest.SENDER_GROUP, messages)));
         }
         final List<WorkerHandle> senders = cluster.spawnReady(senderSpecs.toArray(new Spec[0]));
         workers.addAll(senders);
@@ -209,14 +213,19 @@ class CutLooseOrderSystemTest
             {
                 missed = report;
             }
+            else if (report.startsWith("lossorder|public|" + stalling.id() + "|"))
+            {
+                fail("the stream outlasted the stalling receiver's " + QUIET_STALL_MS + " ms stall (it received " +
+                    "its end sentinels after resuming), so it never went quiet: " + report);
+            }
         }
 
         // cutloose|public|id|<n> bytes missed|frames=<received>
         final String[] parts = missed.split("\\|");
         final long missedBytes = Long.parseLong(parts[3].substring(0, parts[3].indexOf(' ')));
         final long received = Long.parseLong(parts[4].substring("frames=".length()));
-        final long stream = SENDERS * (MESSAGES + 1);
-        assertTrue(received >= 150_000 && received < stream, "received before the gap: " + missed);
+        final long stream = SENDERS * (QUIET_MESSAGES + 1);
+        assertTrue(received >= 100_000 && received < stream, "received before the gap: " + missed);
         assertEquals(FRAME_LENGTH * (stream - received), missedBytes,
             "bytes missed = the rest of the stream after what it received: " + missed);
         System.out.println("CutLooseOrderSystemTest quiet stream: " + missed);
