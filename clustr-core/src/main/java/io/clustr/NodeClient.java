@@ -41,7 +41,7 @@ final class NodeClient
     /**
      * The channel of a node's publications and tethered subscriptions. Every publication carries the untethered
      * timeouts (for IPC the driver takes them from the publication, not the subscription); they apply only to
-     * untethered subscriptions, which are the public and group ones.
+     * untethered subscriptions, which are the public and group ones unless the node chose them tethered.
      */
     static String channel(final Node.Context<?> ctx)
     {
