@@ -4,6 +4,7 @@ import io.clustr.Master;
 import io.clustr.MasterOption;
 import io.clustr.Options;
 import io.clustr.WorkerHandle;
+import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.Spec;
 import io.clustr.test.DriverErrorLogWatcher;
 import io.clustr.test.Tests;
@@ -18,8 +19,10 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
@@ -137,5 +140,21 @@ final class ClusterFixture implements AutoCloseable
     {
         master.close();
         assertFalse(new File(aeronDir).exists(), "driver directory left behind: " + aeronDir);
+    }
+
+    /**
+     * Close the cluster and assert every one of {@code workers} exited with 0 (within 30 s each).
+     *
+     * @param workers spawned by this cluster's master.
+     * @throws Exception if a worker's exit cannot be awaited.
+     */
+    void closeExpectingCleanExits(final List<WorkerHandle> workers) throws Exception
+    {
+        close();
+        for (final WorkerHandle worker : workers)
+        {
+            final ExitStatus status = worker.onExit().get(30, TimeUnit.SECONDS);
+            assertEquals(0, status.code(), worker + ": " + status.reason());
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.clustr.system;
 
 import io.clustr.Channel;
 import io.clustr.WorkerHandle;
-import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.SpawnOption;
 import io.clustr.spawn.Spec;
 import io.clustr.test.DriverErrorLogWatcher;
@@ -66,12 +65,7 @@ class CutLooseOrderSystemTest
         {
             return;
         }
-        cluster.close();
-        for (final WorkerHandle worker : workers)
-        {
-            final ExitStatus status = worker.onExit().get(30, TimeUnit.SECONDS);
-            assertEquals(0, status.code(), worker + ": " + status.reason());
-        }
+        cluster.closeExpectingCleanExits(workers);
     }
 
     @Test

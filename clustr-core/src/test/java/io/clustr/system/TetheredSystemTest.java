@@ -2,7 +2,6 @@ package io.clustr.system;
 
 import io.clustr.Channel;
 import io.clustr.WorkerHandle;
-import io.clustr.spawn.ExitStatus;
 import io.clustr.spawn.SpawnOption;
 import io.clustr.spawn.Spec;
 import io.clustr.test.DriverErrorLogWatcher;
@@ -85,12 +84,7 @@ class TetheredSystemTest
         {
             return;
         }
-        cluster.close();
-        for (final WorkerHandle worker : workers)
-        {
-            final ExitStatus status = worker.onExit().get(30, TimeUnit.SECONDS);
-            assertEquals(0, status.code(), worker + ": " + status.reason());
-        }
+        cluster.closeExpectingCleanExits(workers);
     }
 
     @Test
