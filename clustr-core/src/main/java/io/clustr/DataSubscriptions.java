@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * The subscription is made on the caller's thread, linked to the stream's log before the call returns (one driver
  * round trip, see {@link Subscribers}), so messages published after {@code onPublic} returns are delivered, and
  * handed to the agent, which polls it from its next cycle. The private stream is tethered (its publishers wait for
- * the node, up to the publish timeout); the public and group streams are untethered ({@link UntetheredStream}),
+ * the node, up to the publish timeout); the public and group streams are untethered ({@link BroadcastStream}),
  * unless the node's context makes one tethered ({@link NodeContext#isTethered}): then the same stream logic runs on a
  * subscription the driver never cuts loose.
  */
@@ -34,9 +34,9 @@ final class DataSubscriptions implements AutoCloseable
     private final DataAdapter privateAdapter;
     private final String publicChannel;
     private final String groupChannel;
-    private final UntetheredStream.Agent streamAgent;
-    private UntetheredStream publicStream;
-    private UntetheredStream groupStream;
+    private final BroadcastStream.Agent streamAgent;
+    private BroadcastStream publicStream;
+    private BroadcastStream groupStream;
     private boolean isClosed;
 
     DataSubscriptions(
@@ -51,7 +51,7 @@ final class DataSubscriptions implements AutoCloseable
         final GroupRegistry groups,
         final String publicChannel,
         final String groupChannel,
-        final UntetheredStream.Agent streamAgent,
+        final BroadcastStream.Agent streamAgent,
         final Acknowledgements acks)
     {
         this.aeron = aeron;
@@ -85,7 +85,7 @@ final class DataSubscriptions implements AutoCloseable
      * @param handler     to add.
      * @param onSubscribe given the new stream when this is the first public handler.
      */
-    void addPublicHandler(final MessageHandler handler, final Consumer<UntetheredStream> onSubscribe)
+    void addPublicHandler(final MessageHandler handler, final Consumer<BroadcastStream> onSubscribe)
     {
         publicHandlers.add(handler);
         subscribePublic(onSubscribe);
@@ -95,20 +95,20 @@ final class DataSubscriptions implements AutoCloseable
      * Add a handler of service frames, which come on the private and the public stream (and the group stream once
      * the worker subscribes to it): subscribes to the public stream if not yet.
      */
-    void addServiceHandler(final MessageHandler handler, final Consumer<UntetheredStream> onSubscribe)
+    void addServiceHandler(final MessageHandler handler, final Consumer<BroadcastStream> onSubscribe)
     {
         serviceHandlers.add(handler);
         subscribePublic(onSubscribe);
     }
 
-    private void subscribePublic(final Consumer<UntetheredStream> onSubscribe)
+    private void subscribePublic(final Consumer<BroadcastStream> onSubscribe)
     {
         synchronized (this)
         {
             if (null == publicStream)
             {
                 checkOpen();
-                final UntetheredStream stream = new UntetheredStream(aeron, publicChannel, publicStreamId,
+                final BroadcastStream stream = new BroadcastStream(aeron, publicChannel, publicStreamId,
                     Channel.Kind.PUBLIC, groups, publicHandlers, serviceHandlers, errorHandler, counters, fragmentLimit,
                     streamAgent);
                 stream.subscribe();
@@ -122,7 +122,7 @@ final class DataSubscriptions implements AutoCloseable
      * @param handler     to add.
      * @param onSubscribe given the new stream when this is the first group handler.
      */
-    void addGroupHandler(final MessageHandler handler, final Consumer<UntetheredStream> onSubscribe)
+    void addGroupHandler(final MessageHandler handler, final Consumer<BroadcastStream> onSubscribe)
     {
         groupHandlers.add(handler);
         synchronized (this)
@@ -136,7 +136,7 @@ final class DataSubscriptions implements AutoCloseable
                     throw new ClustrException("group '" + group + "' has no id: the master assigns it when the " +
                         "worker joins, so subscribe to the group after the worker has joined");
                 }
-                final UntetheredStream stream = new UntetheredStream(aeron, groupChannel,
+                final BroadcastStream stream = new BroadcastStream(aeron, groupChannel,
                     Configuration.groupStreamId(groupId), Channel.Kind.GROUP, groups, groupHandlers, serviceHandlers,
                     errorHandler, counters, fragmentLimit, streamAgent);
                 stream.subscribe();

@@ -102,7 +102,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         final String channel = NodeClient.channel(ctx);
         final String untetheredChannel = NodeClient.untethered(channel);
         final NodeAgent[] agentRef = new NodeAgent[1];
-        final UntetheredStream.Agent streamAgent = forwardTo(agentRef);
+        final BroadcastStream.Agent streamAgent = forwardTo(agentRef);
 
         NodeCounters counters = null;
         DataSubscriptions subscriptions = null;
@@ -205,9 +205,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
      * The streams are made before the agent: their events go to it once it exists (none can come before a public or
      * group handler is added, after the node is built).
      */
-    private static UntetheredStream.Agent forwardTo(final NodeAgent[] agentRef)
+    private static BroadcastStream.Agent forwardTo(final NodeAgent[] agentRef)
     {
-        return new UntetheredStream.Agent()
+        return new BroadcastStream.Agent()
         {
             public void submit(final Runnable command)
             {
@@ -215,7 +215,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
             }
 
             public void onCutLoose(
-                final UntetheredStream stream,
+                final BroadcastStream stream,
                 final Subscription subscription,
                 final int sessionId,
                 final long position)
@@ -223,7 +223,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
                 agentRef[0].onCutLoose(stream, subscription, sessionId, position);
             }
 
-            public void onMissed(final UntetheredStream stream, final long bytesMissed)
+            public void onMissed(final BroadcastStream stream, final long bytesMissed)
             {
                 agentRef[0].onMissed(stream, bytesMissed);
             }

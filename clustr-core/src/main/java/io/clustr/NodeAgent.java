@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * thread, so a long handler never starves it); it runs every cycle once the node is idle and every 16th cycle while
  * messages flow. Slow work (parent and driver liveness, kill deadlines) runs on a 100 ms tick.
  */
-final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
+final class NodeAgent implements Agent, ControlListener, BroadcastStream.Agent
 {
     static final long SLOW_TICK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long CONDUCTOR_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -66,7 +66,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final ArrayList<UntetheredStream> resubscribing = new ArrayList<>();
+    private final ArrayList<BroadcastStream> resubscribing = new ArrayList<>();
     private DataAdapter publicAdapter;
     private DataAdapter groupAdapter;
     private int cyclesSinceHousekeeping;
@@ -182,12 +182,12 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
     // Commands: run on the agent
     // ----------------------------------------------------------------------------------------------------------------
 
-    void onPublicStream(final UntetheredStream stream)
+    void onPublicStream(final BroadcastStream stream)
     {
         publicAdapter = stream.adapter();
     }
 
-    void onGroupStream(final UntetheredStream stream)
+    void onGroupStream(final BroadcastStream stream)
     {
         groupAdapter = stream.adapter();
     }
@@ -198,7 +198,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
      */
     @Override
     public void onCutLoose(
-        final UntetheredStream stream, final Subscription subscription, final int sessionId, final long position)
+        final BroadcastStream stream, final Subscription subscription, final int sessionId, final long position)
     {
         if (!isLeaving && stream.onCutLoose(subscription, sessionId, position) && !resubscribing.contains(stream))
         {
@@ -211,7 +211,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
      * the gap (before the messages after it).
      */
     @Override
-    public void onMissed(final UntetheredStream stream, final long bytesMissed)
+    public void onMissed(final BroadcastStream stream, final long bytesMissed)
     {
         node.onMissed(stream.kind(), bytesMissed);
     }
@@ -406,7 +406,7 @@ final class NodeAgent implements Agent, ControlListener, UntetheredStream.Agent
         flushReceived();
         for (int i = resubscribing.size() - 1; i >= 0; i--)
         {
-            final UntetheredStream stream = resubscribing.get(i);
+            final BroadcastStream stream = resubscribing.get(i);
             final DataAdapter adapter = stream.pollResubscribed();
             if (null != adapter)
             {

@@ -18,12 +18,12 @@ public final class ServiceFrames
 {
     private final DataPublisher publisher;
     private final DataSubscriptions subscriptions;
-    private final Consumer<UntetheredStream> onPublicStream;
+    private final Consumer<BroadcastStream> onPublicStream;
 
     ServiceFrames(
         final DataPublisher publisher,
         final DataSubscriptions subscriptions,
-        final Consumer<UntetheredStream> onPublicStream)
+        final Consumer<BroadcastStream> onPublicStream)
     {
         this.publisher = publisher;
         this.subscriptions = subscriptions;

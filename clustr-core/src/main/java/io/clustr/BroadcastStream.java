@@ -11,7 +11,9 @@ import org.agrona.collections.Long2LongHashMap;
 import java.util.function.LongConsumer;
 
 /**
- * A node's subscription to the public or its group stream, which is untethered: the media driver cuts a subscriber
+ * A node's subscription to the public or its group stream, which is untethered unless the node chose it tethered
+ * ({@link NodeContext#isTethered}; the driver then never cuts it loose and the rest below never happens). Untethered,
+ * the media driver cuts a subscriber
  * loose when it stays too far behind (see {@link Configuration#UNTETHERED_WINDOW_LIMIT_TIMEOUT_PROP_NAME}), so one
  * slow, stalled or dead node never holds up the stream's publishers and the other subscribers for long. The
  * subscription channel has {@code rejoin=false}: a cut-loose subscription never comes back by itself (a dead node's
@@ -22,7 +24,7 @@ import java.util.function.LongConsumer;
  * Threads: the image handlers run on the Aeron client conductor's thread and only hand commands to the agent; every
  * other method runs on the agent, except {@link #close()}, which runs once the agent has stopped.
  */
-final class UntetheredStream implements UnavailableImageHandler, AutoCloseable
+final class BroadcastStream implements UnavailableImageHandler, AutoCloseable
 {
     /**
      * What the agent does with the stream's events.
@@ -37,13 +39,13 @@ final class UntetheredStream implements UnavailableImageHandler, AutoCloseable
         /**
          * The image of the stream went unavailable without end of stream: the node was cut loose.
          */
-        void onCutLoose(UntetheredStream stream, Subscription subscription, int sessionId, long position);
+        void onCutLoose(BroadcastStream stream, Subscription subscription, int sessionId, long position);
 
         /**
          * The subscription swapped in after being cut loose resumed a log ahead of where the old one had consumed
          * it: the node missed that many bytes. Called before any message after the gap is delivered.
          */
-        void onMissed(UntetheredStream stream, long bytesMissed);
+        void onMissed(BroadcastStream stream, long bytesMissed);
     }
 
     private final Aeron aeron;
@@ -64,7 +66,7 @@ final class UntetheredStream implements UnavailableImageHandler, AutoCloseable
     private volatile long pendingRegistrationId = Aeron.NULL_VALUE;
     private volatile boolean isClosed;
 
-    UntetheredStream(
+    BroadcastStream(
         final Aeron aeron,
         final String channel,
         final int streamId,
