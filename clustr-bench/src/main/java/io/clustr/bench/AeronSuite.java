@@ -140,7 +140,9 @@ final class AeronSuite
         {
             for (int i = 0; i < subscribers; i++)
             {
-                subs.add(ctx.java("aeron-sub-" + i, AeronSubscriberMain.class, common()));
+                final List<String> subArgs = common();
+                subArgs.addAll(ctx.linkProbeArgs(false));
+                subs.add(ctx.java("aeron-sub-" + i, AeronSubscriberMain.class, subArgs));
             }
 
             for (final BenchChild sub : subs)
@@ -153,13 +155,17 @@ final class AeronSuite
                 for (final int size : ctx.sizes)
                 {
                     final List<Double> rates = new ArrayList<>();
+                    final List<Map<String, String>> lines = new ArrayList<>();
                     for (final BenchChild sub : subs)
                     {
-                        rates.add(BenchContext.rate(BenchContext.fields(
-                            sub.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs()))));
+                        final Map<String, String> fields = BenchContext.fields(
+                            sub.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs()));
+                        rates.add(BenchContext.rate(fields));
+                        lines.add(fields);
                     }
 
-                    ctx.results.add(Result.throughput(bench, STREAM, SYSTEM, size, subscribers, rates));
+                    ctx.results.add(
+                        Result.throughput(bench, STREAM, SYSTEM, size, subscribers, rates).linkLines(lines));
                 }
 
                 pub.awaitExit(30_000);
@@ -183,6 +189,7 @@ final class AeronSuite
         pongArgs.set(pongArgs.indexOf("--idle") + 1, idle);
         final List<String> pingArgs = timed();
         pingArgs.set(pingArgs.indexOf("--idle") + 1, idle);
+        pingArgs.addAll(ctx.linkProbeArgs(true));
         try (BenchChild pong = ctx.rttJava(1, "aeron-pong-" + idle, AeronPongMain.class, pongArgs))
         {
             pong.awaitLine(BenchLine.READY, 30_000);
@@ -190,10 +197,11 @@ final class AeronSuite
             {
                 for (final int size : ctx.sizes)
                 {
-                    final Map<String, String> fields = BenchContext.fields(
-                        ping.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()));
+                    final Map<String, String> fields = BenchContext.fieldsWithParts(
+                        ping, ping.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()), ctx.phaseTimeoutMs());
                     ctx.results.add(BenchContext.percentiles(
-                        new Result("rtt", STREAM, SYSTEM).key("idle", idle).key("msg_bytes", size), fields));
+                        new Result("rtt", STREAM, SYSTEM).key("idle", idle).key("msg_bytes", size), fields)
+                        .linkLines(List.of(fields)));
                 }
 
                 ping.awaitExit(30_000);

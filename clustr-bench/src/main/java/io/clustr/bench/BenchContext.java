@@ -1,5 +1,6 @@
 package io.clustr.bench;
 
+import io.clustr.bench.workload.BenchLine;
 import io.clustr.spawn.Supervisor;
 
 import java.io.PrintStream;
@@ -50,6 +51,7 @@ final class BenchContext
      * call round trip), or empty for unpinned.
      */
     int[] rttCpus = new int[0];
+    boolean linkProbe;
     List<String> streams = List.of("public", "group", "private");
     String redisHost = "127.0.0.1";
     int redisPort;
@@ -162,6 +164,23 @@ final class BenchContext
     }
 
     /**
+     * The {@code --link-probe} option of a child that times throughput (its subscribers) or round trips (the
+     * pinger, whose link is to the ponger's CPU), see {@link io.clustr.bench.workload.LinkProbe}.
+     *
+     * @param rtt whether for the pinger.
+     * @return the option and its value, or nothing when link probes are off.
+     */
+    List<String> linkProbeArgs(final boolean rtt)
+    {
+        if (!linkProbe)
+        {
+            return List.of();
+        }
+
+        return List.of("--link-probe", rtt && rttCpu(1) >= 0 ? Integer.toString(rttCpu(1)) : "any");
+    }
+
+    /**
      * Start any command (through clustr-spawn).
      *
      * @param name    for its log file.
@@ -245,6 +264,34 @@ final class BenchContext
             {
                 fields.put(part.substring(0, eq), part.substring(eq + 1));
             }
+        }
+
+        return fields;
+    }
+
+    /**
+     * A result line's fields, with the parts that continue it ({@code link_parts=n}: n lines
+     * {@link BenchLine#LINK_PART_PREFIX} after it) joined into its {@code interval_hists}.
+     *
+     * @param child     that printed the line.
+     * @param line      the result line.
+     * @param timeoutMs how long to wait for each part.
+     * @return the fields.
+     */
+    static Map<String, String> fieldsWithParts(final BenchChild child, final String line, final long timeoutMs)
+    {
+        final Map<String, String> fields = fields(line);
+        final int parts = Integer.parseInt(fields.getOrDefault("link_parts", "0"));
+        final StringBuilder hists = new StringBuilder();
+        for (int i = 0; i < parts; i++)
+        {
+            final Map<String, String> part = fields(child.awaitLine(BenchLine.LINK_PART_PREFIX, timeoutMs));
+            hists.append(hists.length() > 0 ? "," : "").append(part.get("interval_hists"));
+        }
+
+        if (parts > 0)
+        {
+            fields.put("interval_hists", hists.toString());
         }
 
         return fields;

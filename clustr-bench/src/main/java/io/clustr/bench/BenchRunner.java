@@ -144,6 +144,13 @@ public final class BenchRunner implements Callable<Integer>
             "measures the scheduler, not the system (docs/performance.md).")
     private String rttCpus;
 
+    @Option(names = "--link-probe", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Probe the link between the CPUs between 100 ms intervals of each throughput and round-trip " +
+            "window, and, when it has two states (as a virtual machine's vCPUs moved between cores have), add each " +
+            "figure per state (link=near|far), compared with raw Aeron's in the same state (default: on; " +
+            "--no-link-probe for none).")
+    private boolean linkProbe;
+
     @Option(names = "--call-benches", split = ",", defaultValue = "call,call_empty,call_rtt,job",
         description = "Phases of the calls suite (default: ${DEFAULT-VALUE}), e.g. job alone for an A/B of the job " +
             "path.")
@@ -229,6 +236,7 @@ public final class BenchRunner implements Callable<Integer>
             }
 
             ctx.results = main;
+            LinkSplit.apply(roundResults, System.out);
             main.addMedianOf(roundResults);
 
             if (suites.contains("redis"))
@@ -374,6 +382,7 @@ public final class BenchRunner implements Callable<Integer>
         ctx.clustrBenches = clustrBenches;
         ctx.callBenches = callBenches;
         ctx.rttCpus = parseRttCpus(rttCpus);
+        ctx.linkProbe = linkProbe;
         ctx.streams = streams;
         ctx.redisHost = redisHost;
         ctx.redisPort = redisPort;
@@ -427,7 +436,8 @@ public final class BenchRunner implements Callable<Integer>
             " calls_rounds=" + ctx.callsRounds +
             " spawn_reps=" + ctx.spawnReps +
             " spawn_warmups=" + ctx.spawnWarmups +
-            " rtt_cpus=" + (ctx.rttCpus.length == 2 ? ctx.rttCpus[0] + "," + ctx.rttCpus[1] : "none"));
+            " rtt_cpus=" + (ctx.rttCpus.length == 2 ? ctx.rttCpus[0] + "," + ctx.rttCpus[1] : "none") +
+            " link_probe=" + ctx.linkProbe);
         if ("start".equals(when))
         {
             System.out.println("INFO cpu=\"" + cpuModel() + "\" jdk=\"" + System.getProperty("java.vm.name") + " " +

@@ -161,21 +161,25 @@ final class ClustrSuites
         final List<String> args = BenchContext.list(
             "--scenario", "throughput", "--stream", stream, "--subscribers", Integer.toString(subscribers));
         args.addAll(timed());
+        args.addAll(ctx.linkProbeArgs(false));
         try (BenchChild master = master("clustr-" + bench + "-" + stream, ctx.idle, args))
         {
             final Map<Integer, List<Double>> rates = new HashMap<>();
+            final Map<Integer, List<Map<String, String>>> lines = new HashMap<>();
             for (int i = 0; i < ctx.sizes.length * subscribers; i++)
             {
                 final Map<String, String> fields = BenchContext.fields(
                     master.awaitLine("BENCH bench=throughput", ctx.phaseTimeoutMs()));
-                rates.computeIfAbsent(Integer.parseInt(fields.get("msg_bytes")), (k) -> new ArrayList<>())
-                    .add(BenchContext.rate(fields));
+                final int size = Integer.parseInt(fields.get("msg_bytes"));
+                rates.computeIfAbsent(size, (k) -> new ArrayList<>()).add(BenchContext.rate(fields));
+                lines.computeIfAbsent(size, (k) -> new ArrayList<>()).add(fields);
             }
 
             for (final int size : ctx.sizes)
             {
                 ctx.results.add(Result.throughput(
-                    bench, stream, SYSTEM, size, subscribers, rates.getOrDefault(size, List.of())));
+                    bench, stream, SYSTEM, size, subscribers, rates.getOrDefault(size, List.of()))
+                    .linkLines(lines.getOrDefault(size, List.of())));
             }
 
             master.awaitExit(60_000);
@@ -188,15 +192,17 @@ final class ClustrSuites
         final List<String> args = BenchContext.list("--scenario", "rtt",
             "--ping-cpu", Integer.toString(ctx.rttCpu(0)), "--pong-cpu", Integer.toString(ctx.rttCpu(1)));
         args.addAll(timed());
+        args.addAll(ctx.linkProbeArgs(true));
         try (BenchChild master = master("clustr-rtt-" + idle, idle, args))
         {
             for (int i = 0; i < ctx.sizes.length; i++)
             {
-                final Map<String, String> fields = BenchContext.fields(
-                    master.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()));
+                final Map<String, String> fields = BenchContext.fieldsWithParts(
+                    master, master.awaitLine("BENCH bench=rtt", ctx.phaseTimeoutMs()), ctx.phaseTimeoutMs());
                 final String size = fields.get("msg_bytes");
                 ctx.results.add(BenchContext.percentiles(
-                    new Result("rtt", "private", SYSTEM).key("idle", idle).key("msg_bytes", size), fields));
+                    new Result("rtt", "private", SYSTEM).key("idle", idle).key("msg_bytes", size), fields)
+                    .linkLines(List.of(fields)));
             }
 
             master.awaitExit(60_000);

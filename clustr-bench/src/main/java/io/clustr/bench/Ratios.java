@@ -2,6 +2,7 @@ package io.clustr.bench;
 
 import io.clustr.bench.calls.CallTransports;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -27,6 +28,7 @@ final class Ratios
             final String system = result.key("system");
             final String bench = result.key("bench");
             final String size = result.key("msg_bytes");
+            final String link = result.key("link");
             if (AeronSuite.SYSTEM.equals(system))
             {
                 continue;
@@ -38,15 +40,18 @@ final class Ratios
                 case "fanout":
                 {
                     final double rate = result.value("msgs_per_s");
-                    final Result aeron = results.find(
-                        "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", size);
+                    final Result aeron = results.find(withLink(result,
+                        "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", size));
                     if (null != aeron)
                     {
                         result.ratio("ratio_vs_aeron", rate, aeron.value("msgs_per_s"));
-                        result.roundRatios(
-                            "ratio_vs_aeron", result.rounds("msgs_per_s"), aeron.rounds("msgs_per_s"));
+                        if (null == link)
+                        {
+                            result.roundRatios(
+                                "ratio_vs_aeron", result.rounds("msgs_per_s"), aeron.rounds("msgs_per_s"));
+                        }
                     }
-                    if (ClustrSuites.SYSTEM.equals(system) && "throughput".equals(bench))
+                    if (ClustrSuites.SYSTEM.equals(system) && "throughput".equals(bench) && null == link)
                     {
                         result.ratio("ratio_vs_redis", rate, results.value(
                             "msgs_per_s", "bench", bench, "system", RedisSuite.SYSTEM, "msg_bytes", size));
@@ -59,17 +64,22 @@ final class Ratios
                 case "rtt":
                 {
                     final String idle = null == result.key("idle") ? ctx.idle : result.key("idle");
-                    final Result aeron = results.find(
-                        "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", size);
+                    final Result aeron = results.find(withLink(result,
+                        "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", size));
                     if (null != aeron)
                     {
                         result.ratio("ratio_p50_vs_aeron", result.value("p50_us"), aeron.value("p50_us"));
                         result.ratio("ratio_p99_vs_aeron", result.value("p99_us"), aeron.value("p99_us"));
-                        result.roundRatios("ratio_p50_vs_aeron", result.rounds("p50_us"), aeron.rounds("p50_us"));
-                        result.roundRatios("ratio_p99_vs_aeron", result.rounds("p99_us"), aeron.rounds("p99_us"));
+                        if (null == link)
+                        {
+                            result.roundRatios(
+                                "ratio_p50_vs_aeron", result.rounds("p50_us"), aeron.rounds("p50_us"));
+                            result.roundRatios(
+                                "ratio_p99_vs_aeron", result.rounds("p99_us"), aeron.rounds("p99_us"));
+                        }
                     }
 
-                    if (ClustrSuites.SYSTEM.equals(system))
+                    if (ClustrSuites.SYSTEM.equals(system) && null == link)
                     {
                         result.ratio("redis_p50_over_clustr_p50", results.value(
                             "p50_us", "bench", "rtt", "system", RedisSuite.SYSTEM, "msg_bytes", size),
@@ -109,6 +119,25 @@ final class Ratios
                     break;
             }
         }
+    }
+
+    /**
+     * The keys of a lookup, with the result's {@code link} (see {@link LinkSplit}) when it has one: a figure of one
+     * state of the link is compared with raw Aeron's in the same state. Rounds are not paired then (a round may have
+     * one state and not the other), only the medians are.
+     */
+    private static String[] withLink(final Result result, final String... keyValues)
+    {
+        final String link = result.key("link");
+        if (null == link)
+        {
+            return keyValues;
+        }
+
+        final String[] withLink = Arrays.copyOf(keyValues, keyValues.length + 2);
+        withLink[keyValues.length] = "link";
+        withLink[keyValues.length + 1] = link;
+        return withLink;
     }
 
     /**

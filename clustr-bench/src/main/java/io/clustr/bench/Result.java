@@ -18,6 +18,7 @@ public final class Result
     private final Map<String, Double> values = new LinkedHashMap<>();
     private final Map<String, Integer> decimals = new LinkedHashMap<>();
     private final Map<String, List<Double>> rounds = new LinkedHashMap<>();
+    private final List<Map<String, String>> linkLines = new ArrayList<>();
 
     private Result()
     {
@@ -138,6 +139,34 @@ public final class Result
         }
 
         return result;
+    }
+
+    /**
+     * Keep the child lines this result was made of that carry link probes ({@code probes=..}), for
+     * {@link LinkSplit}; lines without them are ignored.
+     *
+     * @param lines the fields of each child line.
+     * @return this.
+     */
+    public Result linkLines(final List<Map<String, String>> lines)
+    {
+        for (final Map<String, String> line : lines)
+        {
+            if (line.containsKey("probes"))
+            {
+                linkLines.add(line);
+            }
+        }
+
+        return this;
+    }
+
+    /**
+     * @return the child lines with link probes, see {@link #linkLines(List)}; empty for none.
+     */
+    public List<Map<String, String>> linkLines()
+    {
+        return linkLines;
     }
 
     /**

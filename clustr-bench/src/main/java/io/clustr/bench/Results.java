@@ -76,6 +76,14 @@ public final class Results
 
         for (final List<Result> rounds : byIdentity.values())
         {
+            if (null != rounds.get(0).key("link"))
+            {
+                final Result median = Result.medianOf(rounds);
+                median.text("link_rounds", rounds.size() + "/" + roundResults.size());
+                results.add(median);
+                continue;
+            }
+
             if (rounds.size() != roundResults.size())
             {
                 skip(rounds.get(0).identity(), "measured in " + rounds.size() + " of " + roundResults.size() +
@@ -105,16 +113,23 @@ public final class Results
     }
 
     /**
-     * The first result matching all the given keys.
+     * The first result matching all the given keys. A result split by the CPU link ({@code link=near|far}, see
+     * {@link LinkSplit}) matches only when {@code link} is one of the keys asked for.
      *
      * @param keyValues key, value, key, value...
      * @return the result or null.
      */
     public Result find(final String... keyValues)
     {
+        boolean askedLink = false;
+        for (int i = 0; i < keyValues.length; i += 2)
+        {
+            askedLink |= "link".equals(keyValues[i]);
+        }
+
         for (final Result result : results)
         {
-            if (result.matches(keyValues))
+            if ((askedLink || null == result.key("link")) && result.matches(keyValues))
             {
                 return result;
             }

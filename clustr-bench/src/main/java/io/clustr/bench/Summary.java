@@ -2,8 +2,10 @@ package io.clustr.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The human summary printed after the RESULT lines: throughput, round trip, start-up and idle cost side by side,
@@ -41,6 +43,11 @@ final class Summary
         if (null != results.find("bench", "rtt"))
         {
             rtt();
+        }
+
+        if (null != results.find("link", LinkSplit.NEAR) || null != results.find("link", LinkSplit.FAR))
+        {
+            byLink();
         }
 
         if (null != results.find("bench", "call") || null != results.find("bench", "call_empty") ||
@@ -86,7 +93,13 @@ final class Summary
 
     private void throughputRow(final String system, final String bench, final String stream, final String label)
     {
-        if (null == results.find("bench", bench, "stream", stream, "system", system))
+        throughputRow(system, bench, stream, label, null);
+    }
+
+    private void throughputRow(
+        final String system, final String bench, final String stream, final String label, final String link)
+    {
+        if (null == results.find(keys(link, "bench", bench, "stream", stream, "system", system)))
         {
             return;
         }
@@ -95,9 +108,9 @@ final class Summary
         for (final int size : ctx.sizes)
         {
             final double rate = results.value(
-                "msgs_per_s", "bench", bench, "stream", stream, "system", system, "msg_bytes", "" + size);
+                "msgs_per_s", keys(link, "bench", bench, "stream", stream, "system", system, "msg_bytes", "" + size));
             final double aeron = results.value(
-                "msgs_per_s", "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", "" + size);
+                "msgs_per_s", keys(link, "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", "" + size));
             row.append(String.format(Locale.ROOT, " %10s %8s", millions(rate), ratio(rate, aeron)));
         }
 
@@ -105,7 +118,7 @@ final class Summary
         for (final int size : ctx.sizes)
         {
             final Result result = results.find(
-                "bench", bench, "stream", stream, "system", system, "msg_bytes", "" + size);
+                keys(link, "bench", bench, "stream", stream, "system", system, "msg_bytes", "" + size));
             if (null != result && !result.rounds("msgs_per_s").isEmpty())
             {
                 final List<Double> millions = new ArrayList<>();
@@ -117,6 +130,54 @@ final class Summary
         out.println(row.append(rounds));
     }
 
+    /**
+     * Lookup keys, with {@code link} when one is given.
+     */
+    private static String[] keys(final String link, final String... keyValues)
+    {
+        if (null == link)
+        {
+            return keyValues;
+        }
+
+        final String[] keys = Arrays.copyOf(keyValues, keyValues.length + 2);
+        keys[keyValues.length] = "link";
+        keys[keyValues.length + 1] = link;
+        return keys;
+    }
+
+    /**
+     * The data-path figures again, per state of the CPU link (see {@link LinkSplit}), when the run found two.
+     */
+    private void byLink()
+    {
+        out.println("== By the CPU link (" + LinkSplit.NEAR + ": the two CPUs' cache line round trip in the fast " +
+            "state, " + LinkSplit.FAR + ": in the slow one; intervals of ~100 ms with the same state on both sides; " +
+            "each figure the median of the rounds that had at least " + LinkSplit.MIN_INTERVALS + " such intervals, " +
+            "ratio against raw Aeron's in the same state) ==");
+        for (final String link : new String[]{LinkSplit.NEAR, LinkSplit.FAR})
+        {
+            if (null == results.find("link", link))
+            {
+                out.println(link + ": no round had enough intervals in this state");
+                continue;
+            }
+
+            out.println(link + ", throughput M/s:");
+            throughputRow("aeron", "throughput", AeronSuite.STREAM, "1->1 ipc", link);
+            throughputRow("aeron", "fanout", AeronSuite.STREAM, "1->" + ctx.fanout + " ipc", link);
+            for (final String stream : STREAMS)
+            {
+                throughputRow("clustr", "throughput", stream, "1->1 " + stream, link);
+            }
+            throughputRow("clustr", "fanout", "public", "1->" + ctx.fanout + " public", link);
+            out.println(link + ", round trip:");
+            rttRows(link);
+        }
+
+        out.println();
+    }
+
     private void rtt()
     {
         out.println("== Round trip, ping-pong, microseconds (HdrHistogram; warm-up excluded; each percentile the " +
@@ -124,18 +185,24 @@ final class Summary
         out.println(String.format(Locale.ROOT, "%-8s %-12s %-11s %7s %9s %9s %9s %9s %9s %9s %9s   %s",
             "system", "stream", "idle", "size", "p50", "p90", "p99", "p99.9", "max", "p50 ratio", "p99 ratio",
             "rounds p50 | p99"));
+        rttRows(null);
+        out.println();
+    }
+
+    private void rttRows(final String link)
+    {
         for (final Result result : results.all())
         {
-            if (!result.matches("bench", "rtt"))
+            if (!result.matches("bench", "rtt") || !Objects.equals(link, result.key("link")))
             {
                 continue;
             }
 
             final String idle = null == result.key("idle") ? "-" : result.key("idle");
-            final double aeronP50 = results.value("p50_us", "bench", "rtt", "system", AeronSuite.SYSTEM,
-                "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes"));
-            final double aeronP99 = results.value("p99_us", "bench", "rtt", "system", AeronSuite.SYSTEM,
-                "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes"));
+            final double aeronP50 = results.value("p50_us", keys(link, "bench", "rtt", "system", AeronSuite.SYSTEM,
+                "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes")));
+            final double aeronP99 = results.value("p99_us", keys(link, "bench", "rtt", "system", AeronSuite.SYSTEM,
+                "idle", "-".equals(idle) ? ctx.idle : idle, "msg_bytes", result.key("msg_bytes")));
             final String rounds = result.rounds("p50_us").isEmpty() ? "" :
                 Result.list(result.rounds("p50_us"), 2) + " | " + Result.list(result.rounds("p99_us"), 2);
             out.println(String.format(Locale.ROOT, "%-8s %-12s %-11s %7s %9.2f %9.2f %9.2f %9.2f %9.2f %9s %9s   %s",
@@ -144,8 +211,6 @@ final class Summary
                 result.value("max_us"), ratio(result.value("p50_us"), aeronP50),
                 ratio(result.value("p99_us"), aeronP99), rounds).stripTrailing());
         }
-
-        out.println();
     }
 
     private void calls()
@@ -198,6 +263,47 @@ final class Summary
         }
 
         out.println();
+    }
+
+    /**
+     * The targets against raw Aeron at one size (issue 8), on the whole windows or on one state of the CPU link.
+     */
+    private void aeronTargets(final List<String> lines, final int size, final String link)
+    {
+        final double floor = 0.95;
+        final double fanFloor = 0.9;
+        final String where = null == link ? "" : " (link " + link + ")";
+        final double aeron = results.value(
+            "msgs_per_s", keys(link, "bench", "throughput", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size));
+        for (final String stream : STREAMS)
+        {
+            final double clustr = results.value("msgs_per_s",
+                keys(link, "bench", "throughput", "stream", stream, "system", "clustr", "msg_bytes", "" + size));
+            lines.add(check("throughput " + stream + " " + size + " B >= " + floor + " x Aeron" + where,
+                clustr / aeron, floor, true));
+        }
+
+        final double fanAeron = results.value(
+            "msgs_per_s", keys(link, "bench", "fanout", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size));
+        final double fanClustr = results.value(
+            "msgs_per_s", keys(link, "bench", "fanout", "system", "clustr", "msg_bytes", "" + size));
+        lines.add(check("fan-out 1->" + ctx.fanout + " " + size + " B >= " + fanFloor + " x Aeron" + where,
+            fanClustr / fanAeron, fanFloor, true));
+
+        for (final String idle : ctx.rttIdles)
+        {
+            final Result clustr = results.find(
+                keys(link, "bench", "rtt", "system", "clustr", "idle", idle, "msg_bytes", "" + size));
+            final Result raw = results.find(
+                keys(link, "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", "" + size));
+            if (null != clustr && null != raw)
+            {
+                lines.add(check("rtt p50 " + idle + " " + size + " B <= 1.1 x Aeron" + where,
+                    clustr.value("p50_us") / raw.value("p50_us"), 1.1, false));
+                lines.add(check("rtt p99 " + idle + " " + size + " B <= 1.2 x Aeron" + where,
+                    clustr.value("p99_us") / raw.value("p99_us"), 1.2, false));
+            }
+        }
     }
 
     private void callTargets(final List<String> lines)
@@ -285,24 +391,14 @@ final class Summary
         final List<String> lines = new ArrayList<>();
         for (final int size : ctx.sizes)
         {
-            final double floor = 0.95;
-            final double fanFloor = 0.9;
-            final double aeron = results.value(
-                "msgs_per_s", "bench", "throughput", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size);
-            for (final String stream : STREAMS)
+            aeronTargets(lines, size, null);
+            for (final String link : new String[]{LinkSplit.NEAR, LinkSplit.FAR})
             {
-                final double clustr = results.value("msgs_per_s",
-                    "bench", "throughput", "stream", stream, "system", "clustr", "msg_bytes", "" + size);
-                lines.add(check("throughput " + stream + " " + size + " B >= " + floor + " x Aeron",
-                    clustr / aeron, floor, true));
+                if (null != results.find("link", link))
+                {
+                    aeronTargets(lines, size, link);
+                }
             }
-
-            final double fanAeron = results.value(
-                "msgs_per_s", "bench", "fanout", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size);
-            final double fanClustr = results.value(
-                "msgs_per_s", "bench", "fanout", "system", "clustr", "msg_bytes", "" + size);
-            lines.add(check("fan-out 1->" + ctx.fanout + " " + size + " B >= " + fanFloor + " x Aeron",
-                fanClustr / fanAeron, fanFloor, true));
 
             double worst = Double.MAX_VALUE;
             for (final String stream : STREAMS)
@@ -315,21 +411,6 @@ final class Summary
                 "msgs_per_s", "bench", "throughput", "system", RedisSuite.SYSTEM, "msg_bytes", "" + size), 20, true));
             lines.add(check("throughput (slowest stream) " + size + " B >= 20 x Node", worst / results.value(
                 "msgs_per_s", "bench", "throughput", "system", NodeSuite.SYSTEM, "msg_bytes", "" + size), 20, true));
-
-            for (final String idle : ctx.rttIdles)
-            {
-                final Result clustr = results.find(
-                    "bench", "rtt", "system", "clustr", "idle", idle, "msg_bytes", "" + size);
-                final Result raw = results.find(
-                    "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", "" + size);
-                if (null != clustr && null != raw)
-                {
-                    lines.add(check("rtt p50 " + idle + " " + size + " B <= 1.1 x Aeron",
-                        clustr.value("p50_us") / raw.value("p50_us"), 1.1, false));
-                    lines.add(check("rtt p99 " + idle + " " + size + " B <= 1.2 x Aeron",
-                        clustr.value("p99_us") / raw.value("p99_us"), 1.2, false));
-                }
-            }
 
             final Result clustrRtt = results.find(
                 "bench", "rtt", "system", "clustr", "idle", ctx.idle, "msg_bytes", "" + size);

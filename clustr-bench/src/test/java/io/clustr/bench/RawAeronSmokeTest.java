@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +49,36 @@ class RawAeronSmokeTest
     void shouldProduceResultLineWithPositiveRate() throws IOException
     {
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final Result result = runThroughput(captured, false);
+
+        assertTrue(result.value("msgs_per_s") > 0, result.toLine());
+        assertTrue(result.linkLines().isEmpty(), "no link probes asked for");
+        assertTrue(captured.toString(StandardCharsets.UTF_8).startsWith("RESULT bench=throughput"));
+        assertFalse(Files.exists(shmDir.resolve("aeron-raw")), "driver directory left behind");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldCutTheWindowIntoIntervalsWithALinkProbeBetweenEachTwo() throws IOException
+    {
+        final Result result = runThroughput(new ByteArrayOutputStream(), true);
+
+        assertEquals(1, result.linkLines().size(), result.toLine());
+        final Map<String, String> line = result.linkLines().get(0);
+        final long[] probes = LinkSplit.longs(line.get("probes"));
+        final String[] intervals = line.get("interval_msgs").split(",");
+        assertTrue(intervals.length >= 2, "a 300 ms window in intervals of 100 ms: " + line);
+        assertEquals(intervals.length + 1, probes.length, line.toString());
+        long msgs = 0;
+        for (final String interval : intervals)
+        {
+            msgs += Long.parseLong(interval.substring(0, interval.indexOf(':')));
+        }
+        assertEquals(Long.parseLong(line.get("msgs")), msgs, "the intervals' messages are the window's");
+    }
+
+    private Result runThroughput(final ByteArrayOutputStream captured, final boolean linkProbe) throws IOException
+    {
         ctx.sizes = new int[]{32};
         ctx.warmupMs = 100;
         ctx.durationMs = 300;
@@ -59,13 +91,12 @@ class RawAeronSmokeTest
         ctx.progress = new PrintStream(OutputStream.nullOutputStream());
         Files.createDirectories(shmDir);
 
+        ctx.linkProbe = linkProbe;
         new AeronSuite(ctx).runThroughputOnly();
         ctx.results.printAll();
 
         final Result result = ctx.results.find("bench", "throughput", "system", "aeron", "msg_bytes", "32");
         assertNotNull(result);
-        assertTrue(result.value("msgs_per_s") > 0, result.toLine());
-        assertTrue(captured.toString(StandardCharsets.UTF_8).startsWith("RESULT bench=throughput"));
-        assertFalse(Files.exists(shmDir.resolve("aeron-raw")), "driver directory left behind");
+        return result;
     }
 }

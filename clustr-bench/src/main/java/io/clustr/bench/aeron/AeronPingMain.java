@@ -6,6 +6,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.ParentWatch;
+import io.clustr.bench.workload.LinkProbe;
 import io.clustr.bench.workload.RttPinger;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -46,7 +47,8 @@ public final class AeronPingMain
                 parsed.intList("sizes", "32,1024"),
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("warmup-ms", 1000)),
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("duration-ms", 2000)),
-                System.out::println);
+                System.out::println,
+                LinkProbe.forOption(parsed.string("link-probe", "off")));
             final FragmentHandler handler =
                 (buffer, offset, length, header) -> pinger.onPong(RttPinger.sequence(buffer, offset));
 

@@ -7,6 +7,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.BenchLine;
 import io.clustr.bench.workload.ParentWatch;
+import io.clustr.bench.workload.LinkProbe;
 import io.clustr.bench.workload.ThroughputReceiver;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -24,7 +25,7 @@ public final class AeronSubscriberMain
      * Entry point.
      *
      * @param args {@code --dir <aeron dir> [--term-length n] [--stream id] [--idle alias] [--fragment-limit n]
-     *             [--payload-offset n]}.
+     *             [--payload-offset n] [--link-probe off|any|cpu]}.
      */
     public static void main(final String[] args)
     {
@@ -32,7 +33,8 @@ public final class AeronSubscriberMain
         final IdleStrategy idleStrategy = AeronBench.idleStrategy(parsed);
         final int fragmentLimit = parsed.intValue("fragment-limit", 256);
         final int payloadOffset = parsed.intValue("payload-offset", 0);
-        final ThroughputReceiver receiver = new ThroughputReceiver(System.out::println);
+        final ThroughputReceiver receiver = new ThroughputReceiver(
+            System.out::println, LinkProbe.forOption(parsed.string("link-probe", "off")));
         final FragmentHandler handler = new FragmentAssembler(
             (buffer, offset, length, header) ->
                 receiver.onMessage(buffer.getByte(offset + payloadOffset), length - payloadOffset));

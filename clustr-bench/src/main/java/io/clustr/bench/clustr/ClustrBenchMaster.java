@@ -55,6 +55,8 @@ public final class ClustrBenchMaster
     private final AtomicLong readyTargetCount = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong readyTargetReachedNs = new AtomicLong();
     private final AtomicInteger benchLines = new AtomicInteger();
+    private final AtomicInteger linkParts = new AtomicInteger();
+    private final AtomicInteger expectedLinkParts = new AtomicInteger();
     private final Args args;
     private Master master;
 
@@ -84,9 +86,15 @@ public final class ClustrBenchMaster
             master.onPrivate((msg) ->
             {
                 final String text = msg.text();
-                if (text.startsWith(BenchLine.PREFIX))
+                if (text.startsWith(BenchLine.LINK_PART_PREFIX))
                 {
                     System.out.println(text);
+                    linkParts.incrementAndGet();
+                }
+                else if (text.startsWith(BenchLine.PREFIX))
+                {
+                    System.out.println(text);
+                    expectedLinkParts.addAndGet(linkParts(text));
                     benchLines.incrementAndGet();
                 }
             });
@@ -173,7 +181,8 @@ public final class ClustrBenchMaster
         final List<Spec> subSpecs = new ArrayList<>();
         for (int i = 0; i < subscribers; i++)
         {
-            subSpecs.add(worker(ClustrSubscriberWorker.class, "sub" + i, "--stream", stream));
+            subSpecs.add(worker(ClustrSubscriberWorker.class, "sub" + i,
+                "--stream", stream, "--link-probe", args.string("link-probe", "off")));
         }
 
         expectReady(subscribers);
@@ -203,6 +212,8 @@ public final class ClustrBenchMaster
         final List<String> pingArgs = timedArgs();
         pingArgs.add("--peer");
         pingArgs.add(Long.toString(pong.get(0).id()));
+        pingArgs.add("--link-probe");
+        pingArgs.add(args.string("link-probe", "off"));
         final List<WorkerHandle> ping = master.spawn(List.of(pinnedWorker(
             ClustrPingWorker.class, "ping", args.intValue("ping-cpu", -1), pingArgs.toArray(new String[0]))));
 
@@ -377,7 +388,7 @@ public final class ClustrBenchMaster
         final long deadlineNs = System.nanoTime() + READY_TIMEOUT_NS + TimeUnit.MILLISECONDS.toNanos(
             args.intList("sizes", "32,1024").length *
             (args.longValue("warmup-ms", 1000) + args.longValue("duration-ms", 2000)));
-        while (benchLines.get() < count)
+        while (benchLines.get() < count || linkParts.get() < expectedLinkParts.get())
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
@@ -386,6 +397,27 @@ public final class ClustrBenchMaster
 
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
+    }
+
+    /**
+     * @return how many {@link BenchLine#LINK_PART_PREFIX} lines follow a result line ({@code link_parts=n}).
+     */
+    private static int linkParts(final String line)
+    {
+        final int at = line.indexOf(" link_parts=");
+        if (at < 0)
+        {
+            return 0;
+        }
+
+        final int start = at + " link_parts=".length();
+        int end = start;
+        while (end < line.length() && Character.isDigit(line.charAt(end)))
+        {
+            end++;
+        }
+
+        return Integer.parseInt(line.substring(start, end));
     }
 
     private static void awaitExit(final List<WorkerHandle> workers)

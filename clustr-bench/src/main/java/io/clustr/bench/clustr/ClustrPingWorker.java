@@ -3,6 +3,7 @@ package io.clustr.bench.clustr;
 import io.clustr.Channel;
 import io.clustr.Worker;
 import io.clustr.bench.Args;
+import io.clustr.bench.workload.LinkProbe;
 import io.clustr.bench.workload.RttPinger;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,7 +25,8 @@ public final class ClustrPingWorker
     /**
      * Entry point (spawned by {@link ClustrBenchMaster}).
      *
-     * @param args {@code --peer <ponger id> [--sizes 32,1024] [--warmup-ms n] [--duration-ms n]}.
+     * @param args {@code --peer <ponger id> [--sizes 32,1024] [--warmup-ms n] [--duration-ms n]
+     *             [--link-probe off|any|cpu]}.
      */
     public static void main(final String[] args)
     {
@@ -39,7 +41,8 @@ public final class ClustrPingWorker
                 parsed.intList("sizes", "32,1024"),
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("warmup-ms", 1000)),
                 TimeUnit.MILLISECONDS.toNanos(parsed.longValue("duration-ms", 2000)),
-                lines::add);
+                lines::add,
+                LinkProbe.forOption(parsed.string("link-probe", "off")));
             worker.onPrivate((msg) -> pinger.onPong(RttPinger.sequence(msg.buffer(), msg.offset())));
 
             pinger.start();

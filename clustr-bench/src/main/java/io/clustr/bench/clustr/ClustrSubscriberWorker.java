@@ -3,6 +3,7 @@ package io.clustr.bench.clustr;
 import io.clustr.MessageHandler;
 import io.clustr.Worker;
 import io.clustr.bench.Args;
+import io.clustr.bench.workload.LinkProbe;
 import io.clustr.bench.workload.ThroughputReceiver;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,14 +26,15 @@ public final class ClustrSubscriberWorker
     /**
      * Entry point (spawned by {@link ClustrBenchMaster}).
      *
-     * @param args {@code --stream public|group|private}.
+     * @param args {@code --stream public|group|private [--link-probe off|any|cpu]}.
      */
     public static void main(final String[] args)
     {
         final Args parsed = Args.parse(args);
         final String stream = parsed.required("stream");
         final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-        final ThroughputReceiver receiver = new ThroughputReceiver(lines::add);
+        final ThroughputReceiver receiver = new ThroughputReceiver(
+            lines::add, LinkProbe.forOption(parsed.string("link-probe", "off")));
         final MessageHandler handler = (msg) -> receiver.onMessage(msg.buffer().getByte(msg.offset()), msg.length());
 
         try (Worker worker = Worker.create(group(ClustrBench.SUBSCRIBER_GROUP)))

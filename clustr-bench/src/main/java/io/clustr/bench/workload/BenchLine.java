@@ -15,6 +15,12 @@ public final class BenchLine
      */
     public static final String READY = "BENCH ready";
 
+    /**
+     * Prefix of the lines that continue a result line too long for one ({@code link_parts=n} on it says how many
+     * follow it).
+     */
+    public static final String LINK_PART_PREFIX = "BENCH link-part ";
+
     private BenchLine()
     {
     }

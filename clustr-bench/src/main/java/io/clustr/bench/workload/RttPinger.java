@@ -5,18 +5,30 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The pinging side of the round-trip bench, shared by every Java transport: one ping outstanding at a time; each
  * pong is timed, the next ping is sent from the pong's callback. For each size, a warm-up period (not recorded)
  * then a measured period recorded into an HdrHistogram; reports
- * {@code BENCH bench=rtt msg_bytes=.. count=.. p50_ns=.. p90_ns=.. p99_ns=.. p999_ns=.. max_ns=..}.
+ * {@code BENCH bench=rtt msg_bytes=.. count=.. p50_ns=.. p90_ns=.. p99_ns=.. p999_ns=.. max_ns=..}. With a
+ * {@link LinkProbe}, the measured period is also cut into {@link LinkIntervals}, each with its own histogram
+ * ({@code probes=.. link_parts=n} on the {@code bench=rtt} line, then n lines
+ * {@code BENCH link-part interval_hists=..}, compressed and in base 64), probed between two round trips.
  */
 public final class RttPinger
 {
     private static final long HIGHEST_TRACKABLE_NS = 60_000_000_000L;
     private static final long SEND_TIMEOUT_NS = 10_000_000_000L;
+
+    /**
+     * The interval histograms go in lines of their own after the {@code bench=rtt} line, each well under the 16 KiB
+     * a spawned child's output line may have.
+     */
+    private static final int LINK_PART_CHARS = 12_000;
 
     private final MessageSink sink;
     private final int[] sizes;
@@ -24,7 +36,10 @@ public final class RttPinger
     private final long durationNs;
     private final Consumer<String> reporter;
     private final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+    private final Histogram intervalHistogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
     private final UnsafeBuffer buffer;
+    private final LinkIntervals intervals;
+    private ByteBuffer encoded;
 
     private int sizeIndex;
     private boolean recording;
@@ -49,6 +64,28 @@ public final class RttPinger
         final long durationNs,
         final Consumer<String> reporter)
     {
+        this(sink, sizes, warmupNs, durationNs, reporter, null);
+    }
+
+    /**
+     * Create a pinger that cuts each measured period into intervals with a {@link LinkProbe} between them.
+     *
+     * @param sink       to send pings to.
+     * @param sizes      message sizes in bytes, each at least {@link Payload#MIN_LENGTH}.
+     * @param warmupNs   warm-up time per size.
+     * @param durationNs measured time per size.
+     * @param reporter   takes each result line.
+     * @param probe      to time the link between intervals, or null for none.
+     */
+    public RttPinger(
+        final MessageSink sink,
+        final int[] sizes,
+        final long warmupNs,
+        final long durationNs,
+        final Consumer<String> reporter,
+        final LinkProbe probe)
+    {
+        this.intervals = null == probe ? null : new LinkIntervals(probe);
         this.sink = sink;
         this.sizes = sizes.clone();
         this.warmupNs = warmupNs;
@@ -111,7 +148,17 @@ public final class RttPinger
 
         if (recording)
         {
-            histogram.recordValue(Math.min(nowNs - sentAtNs, HIGHEST_TRACKABLE_NS));
+            final long rttNs = Math.min(nowNs - sentAtNs, HIGHEST_TRACKABLE_NS);
+            histogram.recordValue(rttNs);
+            if (null != intervals)
+            {
+                intervalHistogram.recordValue(rttNs);
+                if (intervals.isDue(nowNs) && nowNs - phaseEndNs < 0)
+                {
+                    intervals.next(encode(intervalHistogram));
+                    intervalHistogram.reset();
+                }
+            }
         }
 
         if (nowNs - phaseEndNs >= 0)
@@ -120,7 +167,12 @@ public final class RttPinger
             {
                 recording = true;
                 histogram.reset();
-                phaseEndNs = nowNs + durationNs;
+                if (null != intervals)
+                {
+                    intervalHistogram.reset();
+                    intervals.begin();
+                }
+                phaseEndNs = System.nanoTime() + durationNs;
             }
             else
             {
@@ -180,10 +232,23 @@ public final class RttPinger
         }
     }
 
+    private String encode(final Histogram h)
+    {
+        final int needed = h.getNeededByteBufferCapacity();
+        if (null == encoded || encoded.capacity() < needed)
+        {
+            encoded = ByteBuffer.allocate(needed);
+        }
+        encoded.clear();
+        final int length = h.encodeIntoCompressedByteBuffer(encoded);
+
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), length));
+    }
+
     private void report(final int size)
     {
         final Histogram h = histogram;
-        reporter.accept(BenchLine.format(
+        final Object[] fields = {
             "bench", "rtt",
             "msg_bytes", size,
             "count", h.getTotalCount(),
@@ -192,6 +257,24 @@ public final class RttPinger
             "p99_ns", h.getValueAtPercentile(99.0),
             "p999_ns", h.getValueAtPercentile(99.9),
             "max_ns", h.getMaxValue(),
-            "mean_ns", (long)h.getMean()));
+            "mean_ns", (long)h.getMean()};
+        if (null == intervals)
+        {
+            reporter.accept(BenchLine.format(fields));
+            return;
+        }
+
+        intervals.next(encode(intervalHistogram));
+        final List<String> parts = intervals.figureParts(LINK_PART_CHARS);
+        final Object[] withIntervals = Arrays.copyOf(fields, fields.length + 4);
+        withIntervals[fields.length] = "probes";
+        withIntervals[fields.length + 1] = intervals.probes();
+        withIntervals[fields.length + 2] = "link_parts";
+        withIntervals[fields.length + 3] = parts.size();
+        reporter.accept(BenchLine.format(withIntervals));
+        for (final String part : parts)
+        {
+            reporter.accept(BenchLine.LINK_PART_PREFIX + "interval_hists=" + part);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.clustr.bench.workload;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -8,7 +9,14 @@ import java.util.function.Consumer;
  */
 public final class ThroughputReceiver
 {
+    /**
+     * How often (in messages) the receiver looks at the clock to see whether an interval is over.
+     */
+    private static final long CLOCK_MASK = 4096 - 1;
+
     private final Consumer<String> reporter;
+    private final LinkIntervals intervals;
+    private long intervalStartCount;
     private long count;
     private long warmupCount;
     private long startNs;
@@ -21,7 +29,20 @@ public final class ThroughputReceiver
      */
     public ThroughputReceiver(final Consumer<String> reporter)
     {
+        this(reporter, null);
+    }
+
+    /**
+     * Create a receiver that also cuts each window into intervals with a {@link LinkProbe} between them, reported as
+     * {@code probes=.. interval_msgs=<msgs>:<ns>,..}.
+     *
+     * @param reporter takes each result line (printed, or sent back to a master).
+     * @param probe    to time the link between intervals, or null for none.
+     */
+    public ThroughputReceiver(final Consumer<String> reporter, final LinkProbe probe)
+    {
         this.reporter = reporter;
+        this.intervals = null == probe ? null : new LinkIntervals(probe);
     }
 
     /**
@@ -34,7 +55,10 @@ public final class ThroughputReceiver
     {
         if (Payload.DATA == type)
         {
-            count++;
+            if ((++count & CLOCK_MASK) == 0 && null != intervals)
+            {
+                onClock();
+            }
             return;
         }
 
@@ -47,13 +71,30 @@ public final class ThroughputReceiver
             case Payload.START:
                 count = 0;
                 startNs = System.nanoTime();
+                if (null != intervals)
+                {
+                    intervals.begin();
+                    intervalStartCount = 0;
+                }
                 break;
 
             case Payload.END:
-                final long elapsedNs = System.nanoTime() - startNs;
-                reporter.accept(BenchLine.format(
+                final long endNs = System.nanoTime();
+                final long elapsedNs = endNs - startNs;
+                final Object[] fields = {
                     "bench", "throughput", "msg_bytes", length, "msgs", count, "ns", elapsedNs,
-                    "warmup_msgs", warmupCount));
+                    "warmup_msgs", warmupCount};
+                if (null != intervals)
+                {
+                    endInterval(endNs);
+                    final Object[] withIntervals = Arrays.copyOf(fields, fields.length + 4);
+                    System.arraycopy(intervals.fields("msgs"), 0, withIntervals, fields.length, 4);
+                    reporter.accept(BenchLine.format(withIntervals));
+                }
+                else
+                {
+                    reporter.accept(BenchLine.format(fields));
+                }
                 warmupCount = 0;
                 break;
 
@@ -64,6 +105,21 @@ public final class ThroughputReceiver
             default:
                 break;
         }
+    }
+
+    private void onClock()
+    {
+        final long nowNs = System.nanoTime();
+        if (intervals.isDue(nowNs))
+        {
+            endInterval(nowNs);
+        }
+    }
+
+    private void endInterval(final long nowNs)
+    {
+        intervals.next((count - intervalStartCount) + ":" + (nowNs - intervals.intervalStartNs()));
+        intervalStartCount = count;
     }
 
     /**
