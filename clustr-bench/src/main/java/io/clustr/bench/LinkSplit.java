@@ -15,7 +15,9 @@ import java.util.zip.DataFormatException;
  * Splits the data-path figures by the state of the link between the CPUs ({@link LinkProbe}): each throughput and
  * round-trip window a child reports comes in intervals of about 100 ms with a probe of the link between each two.
  * All probes of the run, raw Aeron's and clustr's alike, are split into two clusters (two-medians on their logarithm);
- * when the slower cluster's centre is at least {@link #MIN_SPREAD} times the faster one's, the link has two states,
+ * a cluster with under {@link #MIN_CLUSTER_SHARE} of the probes is a few outliers (probes whose helper thread was
+ * preempted), left out before looking again. When the slower cluster's centre is at least {@link #MIN_SPREAD} times
+ * the faster one's, the link has two states,
  * {@code near} and {@code far}, and each round gets, beside its whole-window figure, one figure per state from the
  * intervals whose probes on both sides fall in that state ({@code link=near|far} results). Otherwise the link is
  * steady and nothing is split. A round with fewer than {@link #MIN_INTERVALS} intervals in a state has no figure
@@ -35,6 +37,13 @@ final class LinkSplit
      * Fewest intervals (each about 100 ms) of a state for a round to have a figure in it.
      */
     static final int MIN_INTERVALS = 3;
+
+    /**
+     * Smallest share of the probes a cluster must hold to be a state of the link, not a few outliers.
+     */
+    static final double MIN_CLUSTER_SHARE = 0.05;
+
+    private static final int MAX_TRIMS = 3;
 
     private final double thresholdNs;
     private final double nearNs;
@@ -119,6 +128,31 @@ final class LinkSplit
      */
     static LinkSplit of(final List<Double> logs)
     {
+        List<Double> kept = logs;
+        for (int trim = 0; trim < MAX_TRIMS; trim++)
+        {
+            final List<Double> outliers = new ArrayList<>();
+            final LinkSplit split = twoMedians(kept, outliers);
+            if (null == split || outliers.isEmpty())
+            {
+                return split;
+            }
+            // One cluster too small to be a state of the link (a few probes whose helper was preempted, say): leave
+            // those probes out and look again.
+            final List<Double> rest = new ArrayList<>(kept);
+            rest.removeAll(outliers);
+            kept = rest;
+        }
+
+        return null;
+    }
+
+    /**
+     * @param outliers filled with the smaller cluster's probes when it has fewer than {@link #MIN_CLUSTER_SHARE}
+     *                 of them (the split is then not returned).
+     */
+    private static LinkSplit twoMedians(final List<Double> logs, final List<Double> outliers)
+    {
         if (logs.size() < 2 * MIN_INTERVALS)
         {
             return null;
@@ -155,6 +189,20 @@ final class LinkSplit
 
         if (Math.exp(highCentre - lowCentre) < MIN_SPREAD)
         {
+            return null;
+        }
+
+        final double cut = (lowCentre + highCentre) / 2;
+        final List<Double> lows = new ArrayList<>();
+        final List<Double> highs = new ArrayList<>();
+        for (final double log : logs)
+        {
+            (log < cut ? lows : highs).add(log);
+        }
+        final int smallest = Math.max(2, (int)Math.ceil(MIN_CLUSTER_SHARE * logs.size()));
+        if (lows.size() < smallest || highs.size() < smallest)
+        {
+            outliers.addAll(lows.size() < highs.size() ? lows : highs);
             return null;
         }
 

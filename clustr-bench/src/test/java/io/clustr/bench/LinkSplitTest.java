@@ -89,6 +89,29 @@ class LinkSplitTest
     }
 
     @Test
+    void shouldNotTakeAFewSlowProbesForASecondState()
+    {
+        final long[] probes = new long[101];
+        for (int i = 0; i < probes.length; i++)
+        {
+            probes[i] = 640 + (i % 7) * 10;
+        }
+        probes[70] = 3137;
+        final List<Double> logs = logs(probes);
+
+        assertNull(LinkSplit.of(logs), "one probe the helper was preempted in is not a state of the link");
+
+        for (int i = 0; i < 40; i++)
+        {
+            probes[i] = 60 + (i % 5);
+        }
+        final LinkSplit split = LinkSplit.of(logs(probes));
+        assertNotNull(split, "40 fast probes and 60 slow ones are two states");
+        assertEquals(LinkSplit.NEAR, split.state(62));
+        assertEquals(LinkSplit.FAR, split.state(650));
+    }
+
+    @Test
     void shouldMergeTheRoundTripHistogramsOfAState()
     {
         final long[] probes = {60, 61, 59, 62, 340, 350, 330, 345};
