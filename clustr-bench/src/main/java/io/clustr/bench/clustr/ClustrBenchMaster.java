@@ -395,7 +395,7 @@ public final class ClustrBenchMaster
                 throw new IllegalStateException("only " + benchLines.get() + " of " + count + " results arrived");
             }
 
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 

@@ -6,9 +6,8 @@ import io.clustr.bench.Args;
 import io.clustr.bench.workload.LinkProbe;
 import io.clustr.bench.workload.RttPinger;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static io.clustr.Options.group;
 
@@ -28,10 +27,10 @@ public final class ClustrPingWorker
      * @param args {@code --peer <ponger id> [--sizes 32,1024] [--warmup-ms n] [--duration-ms n]
      *             [--link-probe off|any|cpu]}.
      */
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws InterruptedException
     {
         final Args parsed = Args.parse(args);
-        final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
         try (Worker worker = Worker.create(group(ClustrBench.PING_GROUP)))
         {
@@ -48,14 +47,12 @@ public final class ClustrPingWorker
             pinger.start();
             while (!pinger.isDone() || !lines.isEmpty())
             {
-                final String line = lines.poll();
+                // Blocks until a line comes (a few times a run) or 100 ms: a main thread waking every few
+                // milliseconds would take the CPU from the measured thread (pinned to the same CPU in the round trip).
+                final String line = lines.poll(100, TimeUnit.MILLISECONDS);
                 if (null != line)
                 {
                     ClustrBench.report(worker, line);
-                }
-                else
-                {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
                 }
             }
         }

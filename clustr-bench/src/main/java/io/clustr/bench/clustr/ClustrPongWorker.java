@@ -4,8 +4,7 @@ import io.clustr.Channel;
 import io.clustr.Worker;
 import io.clustr.bench.workload.Payload;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CountDownLatch;
 
 import static io.clustr.Options.group;
 
@@ -15,8 +14,6 @@ import static io.clustr.Options.group;
  */
 public final class ClustrPongWorker
 {
-    private static volatile boolean done;
-
     private ClustrPongWorker()
     {
     }
@@ -26,8 +23,9 @@ public final class ClustrPongWorker
      *
      * @param args none.
      */
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws InterruptedException
     {
+        final CountDownLatch quit = new CountDownLatch(1);
         try (Worker worker = Worker.create(group(ClustrBench.PONG_GROUP)))
         {
             final Long2ChannelCache replyTo = new Long2ChannelCache();
@@ -35,7 +33,7 @@ public final class ClustrPongWorker
             {
                 if (Payload.QUIT == msg.buffer().getByte(msg.offset()))
                 {
-                    done = true;
+                    quit.countDown();
                     return;
                 }
 
@@ -43,10 +41,7 @@ public final class ClustrPongWorker
             });
 
             worker.confirm(ClustrBench.READY);
-            while (!done)
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
+            quit.await(); // blocked, not waking every few milliseconds on the CPU the duty cycle is pinned to
         }
     }
 

@@ -6,9 +6,8 @@ import io.clustr.bench.Args;
 import io.clustr.bench.workload.LinkProbe;
 import io.clustr.bench.workload.ThroughputReceiver;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static io.clustr.Options.group;
 
@@ -28,11 +27,11 @@ public final class ClustrSubscriberWorker
      *
      * @param args {@code --stream public|group|private [--link-probe off|any|cpu]}.
      */
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws InterruptedException
     {
         final Args parsed = Args.parse(args);
         final String stream = parsed.required("stream");
-        final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final ThroughputReceiver receiver = new ThroughputReceiver(
             lines::add, LinkProbe.forOption(parsed.string("link-probe", "off")));
         final MessageHandler handler = (msg) -> receiver.onMessage(msg.buffer().getByte(msg.offset()), msg.length());
@@ -60,14 +59,12 @@ public final class ClustrSubscriberWorker
             worker.confirm(ClustrBench.READY);
             while (!receiver.isDone() || !lines.isEmpty())
             {
-                final String line = lines.poll();
+                // Blocks until a line comes (a few times a run) or 100 ms: a main thread waking every few
+                // milliseconds would take the CPU from the measured thread (pinned to the same CPU in the round trip).
+                final String line = lines.poll(100, TimeUnit.MILLISECONDS);
                 if (null != line)
                 {
                     ClustrBench.report(worker, line);
-                }
-                else
-                {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
                 }
             }
         }
