@@ -5,6 +5,7 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -336,6 +337,27 @@ final class LinkSplit
         {
             throw new IllegalStateException("a child reported an interval histogram that does not decode", ex);
         }
+    }
+
+    /**
+     * Lookup keys for {@link Results#find}, with {@code link} when one is given: a figure of one state of the link
+     * is compared with raw Aeron's in the same state.
+     *
+     * @param link      the state, or null for the whole-window figures.
+     * @param keyValues key, value, key, value...
+     * @return the keys.
+     */
+    static String[] keys(final String link, final String... keyValues)
+    {
+        if (null == link)
+        {
+            return keyValues;
+        }
+
+        final String[] keys = Arrays.copyOf(keyValues, keyValues.length + 2);
+        keys[keyValues.length] = "link";
+        keys[keyValues.length + 1] = link;
+        return keys;
     }
 
     static long[] longs(final String list)

@@ -2,7 +2,6 @@ package io.clustr.bench;
 
 import io.clustr.bench.calls.CallTransports;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -11,7 +10,9 @@ import java.util.List;
  * (and, for round trips, the same idle strategy), clustr against Redis and Node, spawn time against the JVM
  * start-up floors, idle cost against raw Aeron clients; on the call workloads clustr against NATS and Redis lists,
  * and every system's call round trip against raw Aeron's ping-pong. Data-path ratios are of the medians of the
- * rounds; the ratio of each round to the same round of raw Aeron is listed beside them ({@code rounds_ratio_...}).
+ * rounds; the ratio of each round to the same round of raw Aeron is listed beside them ({@code rounds_ratio_...}),
+ * except for a figure of one state of the CPU link ({@link LinkSplit}), compared with raw Aeron's in the same state:
+ * only the medians pair up there, since a round may have one state and not the other.
  */
 final class Ratios
 {
@@ -40,7 +41,7 @@ final class Ratios
                 case "fanout":
                 {
                     final double rate = result.value("msgs_per_s");
-                    final Result aeron = results.find(withLink(result,
+                    final Result aeron = results.find(LinkSplit.keys(link,
                         "bench", bench, "system", AeronSuite.SYSTEM, "msg_bytes", size));
                     if (null != aeron)
                     {
@@ -64,7 +65,7 @@ final class Ratios
                 case "rtt":
                 {
                     final String idle = null == result.key("idle") ? ctx.idle : result.key("idle");
-                    final Result aeron = results.find(withLink(result,
+                    final Result aeron = results.find(LinkSplit.keys(link,
                         "bench", "rtt", "system", AeronSuite.SYSTEM, "idle", idle, "msg_bytes", size));
                     if (null != aeron)
                     {
@@ -119,25 +120,6 @@ final class Ratios
                     break;
             }
         }
-    }
-
-    /**
-     * The keys of a lookup, with the result's {@code link} (see {@link LinkSplit}) when it has one: a figure of one
-     * state of the link is compared with raw Aeron's in the same state. Rounds are not paired then (a round may have
-     * one state and not the other), only the medians are.
-     */
-    private static String[] withLink(final Result result, final String... keyValues)
-    {
-        final String link = result.key("link");
-        if (null == link)
-        {
-            return keyValues;
-        }
-
-        final String[] withLink = Arrays.copyOf(keyValues, keyValues.length + 2);
-        withLink[keyValues.length] = "link";
-        withLink[keyValues.length + 1] = link;
-        return withLink;
     }
 
     /**

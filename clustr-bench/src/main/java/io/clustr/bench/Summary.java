@@ -2,7 +2,6 @@ package io.clustr.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -130,20 +129,9 @@ final class Summary
         out.println(row.append(rounds));
     }
 
-    /**
-     * Lookup keys, with {@code link} when one is given.
-     */
     private static String[] keys(final String link, final String... keyValues)
     {
-        if (null == link)
-        {
-            return keyValues;
-        }
-
-        final String[] keys = Arrays.copyOf(keyValues, keyValues.length + 2);
-        keys[keyValues.length] = "link";
-        keys[keyValues.length + 1] = link;
-        return keys;
+        return LinkSplit.keys(link, keyValues);
     }
 
     /**
