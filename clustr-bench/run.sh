@@ -106,7 +106,9 @@ fi
 # Jars only: a class path with a directory of classes gets only the JDK's classes into the class-data archive that
 # clustr-spawn gives JVM children (docs/spawning.md), so workers would start slower than a deployed cluster's.
 BENCH_JAR="$(ls "${HERE}"/target/clustr-bench-*.jar | grep -v -- '-tests.jar' | head -n 1)"
-CLASSPATH_RUN="${BENCH_JAR}:$(cat "${STAMP}")"
+. "${ROOT}/config/logging.sh"
+logging_binding "${HERE}"
+CLASSPATH_RUN="${BENCH_JAR}:$(cat "${STAMP}")${logging_classpath}"
 ADD_OPENS=("@${ROOT}/config/jvm/add-opens.args")
 
 if [[ "${HELP}" == "1" ]]; then

@@ -1,7 +1,8 @@
 # Sourced by ./demo and ./example (from the repository root): builds clustr-examples and the modules it needs with
 # Maven, showing one line per module, only when a pom or a main source is newer than the last build's stamp
 # (clustr-examples/target/.build-stamp). CLUSTR_BUILD=always rebuilds anyway, CLUSTR_BUILD=never never builds.
-# Sets $jar and $classpath for the caller.
+# Sets $jar and $classpath for the caller; the class path ends with the applications' logging binding (logging.sh).
+. config/logging.sh
 build_examples() {
     local stamp=clustr-examples/target/.build-stamp
     local changed=""
@@ -14,7 +15,8 @@ build_examples() {
         changed="changed"
     fi
     if [[ -z "$changed" || "${CLUSTR_BUILD:-}" == never ]]; then
-        classpath="$jar:$(cat clustr-examples/target/classpath.txt)"
+        logging_binding clustr-examples
+        classpath="$jar:$(cat clustr-examples/target/classpath.txt)$logging_classpath"
         return 0
     fi
 
@@ -44,5 +46,6 @@ build_examples() {
     mv "$next" "$stamp"
     echo "built in $((SECONDS - started)) s (log: $log)" >&2
     jar=$(ls clustr-examples/target/clustr-examples-*.jar | grep -v -- '-tests.jar' | head -n 1)
-    classpath="$jar:$(cat clustr-examples/target/classpath.txt)"
+    logging_binding clustr-examples
+    classpath="$jar:$(cat clustr-examples/target/classpath.txt)$logging_classpath"
 }
