@@ -35,6 +35,11 @@ final class BenchContext
     String idle = "progressive";
     List<String> rttIdles = List.of("progressive", "yield");
     int fanout = 4;
+    /**
+     * The CPU link's cache line round trip in its near and far state, ns, as {@link LinkSplit#apply} found them;
+     * null when the run's figures were not split by the link.
+     */
+    double[] linkRoundTripsNs;
     int startReps;
     int spawnReps;
     int spawnWarmups = 1;

@@ -236,7 +236,7 @@ public final class BenchRunner implements Callable<Integer>
             }
 
             ctx.results = main;
-            LinkSplit.apply(roundResults, System.out);
+            ctx.linkRoundTripsNs = LinkSplit.apply(roundResults, System.out);
             main.addMedianOf(roundResults);
 
             if (suites.contains("redis"))

@@ -64,8 +64,11 @@ final class LinkSplit
      *
      * @param rounds the rounds' results.
      * @param info   where the split's summary line goes ({@code INFO link ...}).
+     * @return the cache line round trip of each state, {@code {near, far}} in ns, or null when the link was not
+     * split. The states are relative to the run: "near" is the faster of the two this run found, which on a busy
+     * host can itself be slow, so the summary quotes it beside every per-state figure.
      */
-    static void apply(final List<Results> rounds, final java.io.PrintStream info)
+    static double[] apply(final List<Results> rounds, final java.io.PrintStream info)
     {
         final List<Double> logs = new ArrayList<>();
         for (final Results round : rounds)
@@ -91,7 +94,7 @@ final class LinkSplit
             info.println("INFO link=" + (logs.isEmpty() ? "unprobed" : "steady") + " probes=" + logs.size() +
                 (logs.isEmpty() ? "" : String.format(Locale.ROOT, " median_round_trip_ns=%.0f",
                 Math.exp(Result.median(logs)))));
-            return;
+            return null;
         }
 
         info.println(String.format(Locale.ROOT,
@@ -119,6 +122,8 @@ final class LinkSplit
 
             derived.forEach(round::add);
         }
+
+        return new double[]{split.nearNs, split.farNs};
     }
 
     /**

@@ -151,7 +151,7 @@ final class Summary
                 continue;
             }
 
-            out.println(link + ", throughput M/s:");
+            out.println(link + " (" + linkRoundTrip(link) + "), throughput M/s:");
             throughputRow("aeron", "throughput", AeronSuite.STREAM, "1->1 ipc", link);
             throughputRow("aeron", "fanout", AeronSuite.STREAM, "1->" + ctx.fanout + " ipc", link);
             for (final String stream : STREAMS)
@@ -159,11 +159,26 @@ final class Summary
                 throughputRow("clustr", "throughput", stream, "1->1 " + stream, link);
             }
             throughputRow("clustr", "fanout", "public", "1->" + ctx.fanout + " public", link);
-            out.println(link + ", round trip:");
+            out.println(link + " (" + linkRoundTrip(link) + "), round trip:");
             rttRows(link);
         }
 
         out.println();
+    }
+
+    /**
+     * @return the cache line round trip of a state of the link, as the run measured it: the states are the run's own
+     * (the faster and the slower it found), so a "near" of one run is comparable with another's only if this matches.
+     */
+    private String linkRoundTrip(final String link)
+    {
+        final double[] roundTrips = ctx.linkRoundTripsNs;
+        if (null == roundTrips)
+        {
+            return "link round trip not measured";
+        }
+        return String.format(Locale.ROOT, "cache line round trip %.0f ns", LinkSplit.NEAR.equals(link) ?
+            roundTrips[0] : roundTrips[1]);
     }
 
     private void rtt()
@@ -260,7 +275,7 @@ final class Summary
     {
         final double floor = 0.95;
         final double fanFloor = 0.9;
-        final String where = null == link ? "" : " (link " + link + ")";
+        final String where = null == link ? "" : " (link " + link + ", " + linkRoundTrip(link) + ")";
         final double aeron = results.value(
             "msgs_per_s", keys(link, "bench", "throughput", "system", AeronSuite.SYSTEM, "msg_bytes", "" + size));
         for (final String stream : STREAMS)

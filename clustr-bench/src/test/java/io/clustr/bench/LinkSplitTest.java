@@ -35,8 +35,11 @@ class LinkSplitTest
         final Results round = new Results(infoStream);
         round.add(result);
 
-        LinkSplit.apply(List.of(round), infoStream);
+        final double[] roundTrips = LinkSplit.apply(List.of(round), infoStream);
 
+        assertNotNull(roundTrips);
+        assertEquals(60, roundTrips[0], 2, "the near state's round trip, for the summary");
+        assertEquals(340, roundTrips[1], 10, "the far state's round trip, for the summary");
         final Result near = round.find("bench", "throughput", "system", "aeron", "link", LinkSplit.NEAR);
         final Result far = round.find("bench", "throughput", "system", "aeron", "link", LinkSplit.FAR);
         assertNotNull(near);
@@ -57,8 +60,7 @@ class LinkSplitTest
         final Results round = new Results(infoStream);
         round.add(throughput("aeron", probes, new long[10]));
 
-        LinkSplit.apply(List.of(round), infoStream);
-
+        assertNull(LinkSplit.apply(List.of(round), infoStream), "no states to quote");
         assertNull(round.find("link", LinkSplit.NEAR));
         assertNull(round.find("link", LinkSplit.FAR));
         assertTrue(info.toString(StandardCharsets.UTF_8).contains("INFO link=steady"), info.toString());
