@@ -26,11 +26,6 @@ final class DataPublisher
      */
     static final long ABANDONED_SCAN_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /**
-     * {@link #fastOffer}'s result when its route is not armed: no Aeron result is this small.
-     */
-    private static final long NOT_ARMED = Long.MIN_VALUE;
-
     private final long nodeId;
     private final byte[] groupBytes;
     private final int termLength;
@@ -44,7 +39,7 @@ final class DataPublisher
     private final CopyOnWriteArrayList<FrameWriter> allWriters = new CopyOnWriteArrayList<>();
     private long dutyCycleBudgetNs;
     private volatile Thread agentThread;
-    private volatile WriterSlot publisherSlot;
+    private volatile FrameWriter publisherWriter;
 
     DataPublisher(
         final long nodeId,
@@ -192,29 +187,16 @@ final class DataPublisher
 
     /**
      * The fast path of a message of one frame, on a channel this thread's writer published to last (its route armed
-     * by a checked publish, see {@link FrameWriter#fastRoute}): no check repeated that the route's version already
+     * by a checked publish, see {@link FrameWriter#fastOffer}): no check repeated that the route's version already
      * answers (the node open, the channel valid and routed, no claim open), one claim and copy.
      *
-     * @return the offer's result (counted as sent when positive), or {@link #NOT_ARMED}; unless positive or
+     * @return the offer's result (counted as sent when positive), or {@link FrameWriter#NOT_ARMED}; unless positive or
      * back-pressured, publish through the checked path, which decides what the result means.
      */
     private long fastOffer(
         final FrameWriter writer, final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
-        final Route route = writer.fastRoute(channel, routes.version());
-        if (null == route || null == buffer || (offset | length) < 0 || length > route.maxClaimPayload ||
-            offset > buffer.capacity() - length)
-        {
-            return NOT_ARMED;
-        }
-
-        final long result = route.claimAndCopy(writer.bufferClaim(), buffer, offset, length);
-        if (result > 0)
-        {
-            writer.onFastSent(length);
-        }
-
-        return result;
+        return writer.fastOffer(channel, routes.version(), buffer, offset, length);
     }
 
     boolean tryPublish(
@@ -375,7 +357,7 @@ final class DataPublisher
             writer.clear();
         }
         allWriters.clear();
-        publisherSlot = null;
+        publisherWriter = null;
         agentThread = null;
     }
 
@@ -392,23 +374,24 @@ final class DataPublisher
             return agentWriter;
         }
 
-        final WriterSlot slot = publisherSlot;
-        if (null != slot)
+        final FrameWriter publisherWriter = this.publisherWriter;
+        if (null != publisherWriter)
         {
-            return slot.thread == thread ? slot.writer : writers.get();
+            return publisherWriter.owner == thread ? publisherWriter : writers.get();
         }
 
         synchronized (allWriters)
         {
-            if (null == publisherSlot)
+            if (null == this.publisherWriter)
             {
-                final WriterSlot newSlot = new WriterSlot(thread, newWriter());
-                publisherSlot = newSlot;
-                return newSlot.writer;
+                final FrameWriter writer = new FrameWriter(thread);
+                allWriters.add(writer);
+                this.publisherWriter = writer;
+                return writer;
             }
         }
 
-        return publisherSlot.thread == thread ? publisherSlot.writer : writers.get();
+        return this.publisherWriter.owner == thread ? this.publisherWriter : writers.get();
     }
 
     private FrameWriter newWriter()
@@ -634,17 +617,5 @@ final class DataPublisher
         }
 
         return "offer result " + result;
-    }
-
-    private static final class WriterSlot
-    {
-        final Thread thread;
-        final FrameWriter writer;
-
-        WriterSlot(final Thread thread, final FrameWriter writer)
-        {
-            this.thread = thread;
-            this.writer = writer;
-        }
     }
 }

@@ -142,7 +142,7 @@ final class Route implements ReservedValueSupplier
      * exactly {@code length} bytes and the caller has checked {@code offset} and {@code length} against the payload
      * buffer. Small payloads are copied as words, which costs less than {@code Unsafe.copyMemory}'s own checks.
      */
-    private static void copy(
+    static void copy(
         final DirectBuffer payload,
         final int offset,
         final MutableDirectBuffer buffer,
