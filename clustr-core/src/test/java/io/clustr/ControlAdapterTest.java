@@ -112,7 +112,7 @@ class ControlAdapterTest
         header.offset(0);
 
         assertThrows(AgentTerminationException.class,
-            () -> data.onFragment(buffer, DataHeaderFlyweight.HEADER_LENGTH, 0, header));
+            () -> data.onWholeMessage(buffer, DataHeaderFlyweight.HEADER_LENGTH, 0, header));
     }
 
     @Test

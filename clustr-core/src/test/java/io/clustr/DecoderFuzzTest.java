@@ -194,11 +194,11 @@ class DecoderFuzzTest
             final int payloadOffset = frameOffset + DataHeaderFlyweight.HEADER_LENGTH;
             if (random.nextBoolean())
             {
-                adapter.onLogFragment(scratch, payloadOffset, payloadLength, header);
+                adapter.onFragment(scratch, payloadOffset, payloadLength, header);
             }
             else
             {
-                adapter.onFragment(scratch, payloadOffset, payloadLength, header);
+                adapter.onWholeMessage(scratch, payloadOffset, payloadLength, header);
                 final long counted = malformed.get() - malformedBefore;
                 final long handed = delivered[0] - deliveredBefore + serviceFrames[0] - servicesBefore;
                 final int type = (reservedValue & 0xF_FFF0L) == ((0xC17L << 4) | (1L << 16)) ?

@@ -83,7 +83,7 @@ class FrameCodecTest
 
         handlers.add((msg) -> received.add(msg.kind() + "|" + msg.senderId() + "|" + msg.length() + "|" +
             (msg.length() > 0 ? msg.buffer().getByte(msg.offset() + msg.length() - 1) : "")));
-        adapter().onFragment(term, frameOffset + DataHeaderFlyweight.HEADER_LENGTH, payloadLength, header);
+        adapter().onWholeMessage(term, frameOffset + DataHeaderFlyweight.HEADER_LENGTH, payloadLength, header);
 
         assertEquals(List.of("PRIVATE|42|" + payloadLength + "|" +
             (payloadLength > 0 ? payload[payloadLength - 1] : "")), received);
@@ -101,16 +101,16 @@ class FrameCodecTest
         final long message = FrameFormat.reservedValue(42, 3);
         term.putStringWithoutLengthAscii(DataHeaderFlyweight.HEADER_LENGTH, "12345678");
 
-        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8, frame(term, 0, message));
-        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
+        adapter.onWholeMessage(term, DataHeaderFlyweight.HEADER_LENGTH, 8, frame(term, 0, message));
+        adapter.onWholeMessage(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
             frame(term, 0, FrameFormat.withType(message, FrameFormat.SERVICE)));
         assertEquals(List.of("message 12345678"), received);
         assertEquals(List.of("42 12345678"), serviceFrames);
 
         // this adapter takes no acknowledgements (as the public and group streams): counted and skipped
-        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
+        adapter.onWholeMessage(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
             frame(term, 0, FrameFormat.withType(message, FrameFormat.ACKED)));
-        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
+        adapter.onWholeMessage(term, DataHeaderFlyweight.HEADER_LENGTH, 8,
             frame(term, 0, FrameFormat.withType(message, FrameFormat.ACK)));
         assertEquals(2, malformed.get());
         assertEquals(1, received.size());
@@ -128,7 +128,7 @@ class FrameCodecTest
         {
             final long reservedValue = random.nextLong();
             final Header header = frame(term, 0, reservedValue);
-            adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 16, header);
+            adapter.onWholeMessage(term, DataHeaderFlyweight.HEADER_LENGTH, 16, header);
             final int type = FrameFormat.type(reservedValue);
             if (FrameFormat.NOT_CLUSTR == type || FrameFormat.ACKED == type || FrameFormat.ACK == type)
             {
@@ -138,7 +138,7 @@ class FrameCodecTest
         assertEquals(expectedMalformed, malformed.get());
         assertEquals(10_000 - expectedMalformed, received.size() + unhandled.get());
 
-        adapter.onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 16, frame(term, 0, 0));
+        adapter.onWholeMessage(term, DataHeaderFlyweight.HEADER_LENGTH, 16, frame(term, 0, 0));
         assertEquals(expectedMalformed + 1, malformed.get(), "a raw Aeron frame has reserved value 0");
     }
 
@@ -147,7 +147,7 @@ class FrameCodecTest
     {
         final UnsafeBuffer term = new UnsafeBuffer(new byte[256]);
         final Header header = frame(term, 0, FrameFormat.reservedValue(1, 1));
-        adapter().onFragment(term, DataHeaderFlyweight.HEADER_LENGTH, 8, header);
+        adapter().onWholeMessage(term, DataHeaderFlyweight.HEADER_LENGTH, 8, header);
         assertEquals(1, unhandled.get());
         assertEquals(0, malformed.get());
     }
@@ -298,7 +298,7 @@ class FrameCodecTest
         term.putInt(frameOffset + DataHeaderFlyweight.SESSION_ID_FIELD_OFFSET, sessionId, ByteOrder.LITTLE_ENDIAN);
         final Header header = frame(term, frameOffset, FrameFormat.reservedValue(5, 0));
         header.context(context);
-        adapter.onLogFragment(term, payloadOffset, text.length(), header);
+        adapter.onFragment(term, payloadOffset, text.length(), header);
     }
 
     private static Header frame(final UnsafeBuffer term, final int frameOffset, final long reservedValue)
