@@ -3,13 +3,18 @@ package io.clustr.bench.clustr;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.aeron.logbuffer.BlockHandler;
 import io.aeron.logbuffer.BufferClaim;
 import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
 import io.clustr.Channel;
 import io.clustr.Configuration;
 import io.clustr.Master;
 import io.clustr.bench.Args;
 import io.clustr.bench.workload.MessageSink;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.IdleStrategy;
@@ -17,6 +22,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +36,9 @@ import java.util.function.LongSupplier;
  * bytes through raw Aeron ({@code tryClaim} and copy, or {@code offer}) and through clustr (a master's
  * {@code tryPublish} to the public stream, drained by its own duty cycle), interleaved round by round so that every
  * system sees the same machine. Prints the nanoseconds per message of every round and the medians. Every system uses
- * clustr's channel (term length, MTU) and its configured idle strategy.
+ * clustr's channel (term length, MTU) and its configured idle strategy. {@code block} publishes as {@code claimrv}
+ * does and drains with {@link Subscription#blockPoll}: a handler that walks each block's frames itself, reading
+ * every frame's reserved value (the floor of a receive path that hands a run of messages to one call).
  * <ul>
  *     <li>{@code --mode single} (the default): one thread publishes a batch of {@code --batch} messages, then drains
  *     it (raw Aeron's subscription, or the master's duty cycle through its agent invoker); the publishing is timed, or
@@ -57,7 +65,7 @@ public final class PublishPathMain
      * Entry point.
      *
      * @param args {@code [--rounds n] [--messages n] [--size n] [--batch n] [--mode single|pair] [--time publish|drain]
-     *             [--systems claim,claimrv,offer,clustr]}.
+     *             [--systems claim,claimrv,offer,block,clustr]}.
      */
     public static void main(final String[] args) throws InterruptedException
     {
@@ -70,15 +78,21 @@ public final class PublishPathMain
         final List<String> systems = Arrays.asList(parsed.string("systems", "claim,offer,clustr").split(","));
         for (final String system : systems)
         {
-            if (!List.of("claim", "claimrv", "offer", "clustr").contains(system))
+            if (!List.of("claim", "claimrv", "offer", "block", "clustr").contains(system))
             {
-                throw new IllegalArgumentException("unknown system: " + system + " (claim, claimrv, offer or clustr)");
+                throw new IllegalArgumentException(
+                    "unknown system: " + system + " (claim, claimrv, offer, block or clustr)");
             }
         }
         final String dir = new File(IoUtil.tmpDirName(), "clustr-publish-path-" + UUID.randomUUID()).getPath();
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(size));
 
         final boolean single = "single".equals(parsed.string("mode", "single"));
+        if (!single && systems.contains("block"))
+        {
+            throw new IllegalArgumentException("--systems block runs in --mode single only (its drain polls on the " +
+                "publishing thread): drop block or the pair mode");
+        }
         try (Master master = Master.launch(new Master.Context().aeronDirectoryName(dir).useAgentInvoker(single));
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)))
         {
@@ -93,7 +107,9 @@ public final class PublishPathMain
                 Thread.yield();
             }
 
-            final RawDrain drain = new RawDrain(subscription);
+            final int blockLength = Configuration.fragmentLimit() *
+                BitUtil.align(size + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
+            final RawDrain drain = new RawDrain(subscription, blockLength);
             final Thread drainThread = new Thread(drain, "raw-drain");
             if (!single)
             {
@@ -106,6 +122,7 @@ public final class PublishPathMain
             final MessageSink offerSink = (payload, length) -> publication.offer(payload, 0, length) > 0;
             final MessageSink clustrSink = ClustrBench.sink(master, Channel.PUBLIC);
             final Runnable rawPoll = drain::pollOnce;
+            final Runnable blockPoll = drain::blockPollOnce;
             final Runnable clustrPoll = null == invoker ? () -> {} : invoker::invoke; // pair: the agent's thread polls
 
             final List<List<Double>> results = new ArrayList<>();
@@ -120,10 +137,11 @@ public final class PublishPathMain
                 {
                     final String system = systems.get(i);
                     final boolean isClustr = "clustr".equals(system);
+                    final boolean isBlock = "block".equals(system);
                     final MessageSink sink = isClustr ? clustrSink : "offer".equals(system) ? offerSink :
-                        "claimrv".equals(system) ? claimRvSink : claimSink;
+                        "claimrv".equals(system) || isBlock ? claimRvSink : claimSink;
                     final LongSupplier received = isClustr ? clustrReceived::getAcquire : drain::received;
-                    final Runnable poll = isClustr ? clustrPoll : rawPoll;
+                    final Runnable poll = isClustr ? clustrPoll : isBlock ? blockPoll : rawPoll;
                     final double nsPerMessage = single ?
                         runSingle(sink, buffer, size, messages, batch, received, poll, timeDrain) :
                         runPair(sink, buffer, size, messages, received);
@@ -278,14 +296,18 @@ public final class PublishPathMain
     private static final class RawDrain implements Runnable
     {
         private final Subscription subscription;
+        private final int blockLength;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private volatile long received;
         private long count;
+        private long reservedValues;
         private final FragmentHandler handler = (buffer, offset, length, header) -> count++;
+        private final BlockHandler blockHandler = this::onBlock;
 
-        RawDrain(final Subscription subscription)
+        RawDrain(final Subscription subscription, final int blockLength)
         {
             this.subscription = subscription;
+            this.blockLength = blockLength;
         }
 
         long received()
@@ -299,6 +321,39 @@ public final class PublishPathMain
             {
                 received = count;
             }
+        }
+
+        /**
+         * One block poll, on the publishing thread (single mode only).
+         */
+        void blockPollOnce()
+        {
+            if (subscription.blockPoll(blockHandler, blockLength) > 0)
+            {
+                received = count;
+            }
+        }
+
+        private void onBlock(
+            final DirectBuffer buffer, final int offset, final int length, final int sessionId,
+            final int termId)
+        {
+            long sum = reservedValues;
+            long frames = count;
+            for (int frameOffset = offset, end = offset + length; frameOffset < end; )
+            {
+                final int frameLength = buffer.getInt(frameOffset, ByteOrder.LITTLE_ENDIAN);
+                if (buffer.getShort(FrameDescriptor.typeOffset(frameOffset), ByteOrder.LITTLE_ENDIAN) !=
+                    FrameDescriptor.PADDING_FRAME_TYPE)
+                {
+                    sum += buffer.getLong(
+                        frameOffset + DataHeaderFlyweight.RESERVED_VALUE_OFFSET, ByteOrder.LITTLE_ENDIAN);
+                    frames++;
+                }
+                frameOffset += BitUtil.align(frameLength, FrameDescriptor.FRAME_ALIGNMENT);
+            }
+            reservedValues = sum;
+            count = frames;
         }
 
         void stop()
