@@ -66,14 +66,14 @@ final class FrameWriter
     private int cachedVersion;
 
     /**
-     * The fast publish path's copy of the cached route ({@link #fastOffer}): the same channel, route and version,
-     * with the route's publication and largest one-frame payload, but disarmed (no channel) whenever this writer hands
-     * out a claim, so that a publish while a claim may be open takes the checked path, and re-armed by the next
-     * checked publish.
+     * The fast publish path's copy of the cached route ({@link #fastOffer}): the same channel and version, with the
+     * route's publication, reserved value (a change of it changes the version) and largest one-frame payload, but
+     * disarmed (no channel) whenever this writer hands out a claim, so that a publish while a claim may be open takes
+     * the checked path, and re-armed by the next checked publish.
      */
     private Channel fastChannel;
-    private Route fastRoute;
     private Publication fastPublication;
+    private long fastReservedValue;
     private int fastMaxClaimPayload;
     private int fastVersion;
     private int fastSentIndex;
@@ -148,12 +148,12 @@ final class FrameWriter
     }
 
     /**
-     * Forget the cached route and the wrapped payload: the node is closing.
+     * Forget the cached route and the wrapped payload: the node is closing (on any thread, possibly while this
+     * writer's thread publishes).
      */
     void clear()
     {
         fastChannel = null;
-        fastRoute = null;
         fastPublication = null;
         cachedChannel = null;
         cachedRoutes = null;
@@ -226,18 +226,21 @@ final class FrameWriter
     long fastOffer(
         final Channel channel, final int version, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (channel != fastChannel || version != fastVersion || null == buffer || (offset | length) < 0 ||
-            length > fastMaxClaimPayload || offset > buffer.capacity() - length)
+        // The publication is read once, and checked: a node closing on another thread clears this writer (see
+        // clear), and a publish racing that must get the checked path's "closed", not a NullPointerException.
+        final Publication publication = fastPublication;
+        if (channel != fastChannel || version != fastVersion || null == publication || null == buffer ||
+            (offset | length) < 0 || length > fastMaxClaimPayload || offset > buffer.capacity() - length)
         {
             return NOT_ARMED;
         }
 
         final BufferClaim bufferClaim = this.bufferClaim;
-        final long result = fastPublication.tryClaim(length, bufferClaim);
+        final long result = publication.tryClaim(length, bufferClaim);
         if (result > 0)
         {
             Route.copy(buffer, offset, bufferClaim.buffer(), bufferClaim.offset(), length);
-            bufferClaim.reservedValue(fastRoute.reservedValue);
+            bufferClaim.reservedValue(fastReservedValue);
             bufferClaim.commit();
             final long[] sent = this.sent;
             final int i = fastSentIndex;
@@ -254,8 +257,8 @@ final class FrameWriter
     void arm(final Channel channel, final Route route, final int version)
     {
         fastChannel = channel;
-        fastRoute = route;
         fastPublication = route.publication;
+        fastReservedValue = route.reservedValue;
         fastMaxClaimPayload = route.maxClaimPayload;
         fastVersion = version;
         fastSentIndex = channel.kind().ordinal() << 1;

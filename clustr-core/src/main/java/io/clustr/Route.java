@@ -24,7 +24,8 @@ final class Route implements ReservedValueSupplier
 
     /**
      * Set once before the node's first publish (a worker learns its group's id when it joins), read by publishing
-     * threads, which the join's completion orders after the write.
+     * threads, which the join's completion orders after the write. The change also changes the routes' version, so
+     * a writer that keeps the value for its fast path ({@link FrameWriter#fastOffer}) takes the new one.
      */
     volatile long reservedValue;
 

@@ -72,6 +72,7 @@ final class Routes implements AutoCloseable
         publicRoute.reservedValue = value;
         groupByName.values().forEach((route) -> route.reservedValue = value);
         privateById.values().forEach((route) -> route.reservedValue = value);
+        version++; // the fast publish path keeps a route's reserved value: it arms again with the new one
     }
 
     /**
@@ -106,7 +107,8 @@ final class Routes implements AutoCloseable
     }
 
     /**
-     * @return changes whenever a route is removed, so cached routes are looked up again.
+     * @return changes whenever a route is removed or the routes' reserved value changes, so cached routes are looked
+     * up again.
      */
     int version()
     {
