@@ -6,6 +6,7 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -87,11 +88,35 @@ final class DataPublisher
     }
 
     /**
-     * Wrap a byte array in the calling thread's writer, without copying it.
+     * Publish a byte array, wrapped in the calling thread's writer without copying it for this publish only.
      */
-    DirectBuffer wrap(final byte[] bytes)
+    void publish(final Channel channel, final byte[] bytes)
     {
-        return writer().wrap(bytes);
+        final FrameWriter writer = writer();
+        try
+        {
+            publish(channel, writer.wrap(bytes), 0, bytes.length);
+        }
+        finally
+        {
+            writer.unwrap();
+        }
+    }
+
+    /**
+     * Send a byte array acknowledged, wrapped as {@link #publish(Channel, byte[])} wraps it.
+     */
+    CompletableFuture<Void> send(final Acknowledgements acks, final Channel channel, final byte[] bytes)
+    {
+        final FrameWriter writer = writer();
+        try
+        {
+            return acks.send(channel, writer.wrap(bytes), 0, bytes.length);
+        }
+        finally
+        {
+            writer.unwrap();
+        }
     }
 
     void publish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)

@@ -148,8 +148,9 @@ final class FrameWriter
     }
 
     /**
-     * Forget the cached route and the wrapped payload: the node is closing (on any thread, possibly while this
-     * writer's thread publishes).
+     * Forget the cached routes: the node is closing, on any thread, possibly while this writer's thread publishes.
+     * The paths that read these fields read each once and check it, so a publish racing the close takes the checked
+     * path and gets its "closed"; the wrapped payload is left alone (its publish unwraps it, see {@link #unwrap}).
      */
     void clear()
     {
@@ -158,16 +159,24 @@ final class FrameWriter
         cachedChannel = null;
         cachedRoutes = null;
         cachedRoute = null;
-        arrayWrapper.wrap(EMPTY);
     }
 
     /**
-     * Wrap a byte array as a buffer without copying it; valid until the next call on this writer.
+     * Wrap a byte array as a buffer without copying it, for one publish: {@link #unwrap} when it returns.
      */
     DirectBuffer wrap(final byte[] bytes)
     {
         arrayWrapper.wrap(bytes);
         return arrayWrapper;
+    }
+
+    /**
+     * The publish of a wrapped array has returned: hold nothing of it (a writer in a thread-local may outlive its
+     * node).
+     */
+    void unwrap()
+    {
+        arrayWrapper.wrap(EMPTY);
     }
 
     void resetIdle()
@@ -187,9 +196,10 @@ final class FrameWriter
     Route route(final Routes routes, final Channel channel)
     {
         final int version = routes.version();
-        if (channel == cachedChannel && routes == cachedRoutes && version == cachedVersion)
+        final Route cached = cachedRoute; // read once: a close on another thread may clear it (see clear)
+        if (null != cached && channel == cachedChannel && routes == cachedRoutes && version == cachedVersion)
         {
-            return cachedRoute;
+            return cached;
         }
 
         final Route route = routes.route(channel);

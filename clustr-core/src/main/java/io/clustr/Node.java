@@ -417,7 +417,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public final void publish(final Channel channel, final byte[] bytes)
     {
         Objects.requireNonNull(bytes, "payload must not be null: publish new byte[0] for an empty message");
-        dataPublisher.publish(channel, dataPublisher.wrap(bytes), 0, bytes.length);
+        dataPublisher.publish(channel, bytes);
     }
 
     /**
@@ -524,7 +524,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public final CompletableFuture<Void> send(final Channel channel, final byte[] bytes)
     {
         Objects.requireNonNull(bytes, "payload must not be null: send new byte[0] for an empty message");
-        return acks.send(channel, dataPublisher.wrap(bytes), 0, bytes.length);
+        return dataPublisher.send(acks, channel, bytes);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -194,6 +195,36 @@ class NodeAgentTest
             awaitCondition(() -> ids(master.workers()).contains(b.id()), "sentinel worker joins");
         }
         assertFalse(ids(master.workers()).contains(a.id()), "a departed id is never re-added");
+    }
+
+    @Test
+    void shouldHoldNothingOfAPublishedOrSentByteArray()
+    {
+        final Master master = master();
+        final Worker worker = worker("web");
+        awaitCondition(worker::isJoined, "worker joins");
+        master.onPrivate((msg) -> {});
+
+        byte[] published = new byte[1024];
+        final WeakReference<byte[]> publishedRef = new WeakReference<>(published);
+        master.publish(Channel.PUBLIC, published);
+        published = null;
+
+        byte[] sent = new byte[1024];
+        final WeakReference<byte[]> sentRef = new WeakReference<>(sent);
+        final CompletableFuture<Void> acked = worker.send(Channel.worker(0), sent);
+        sent = null;
+        awaitCondition(acked::isDone, "the master acknowledges the send");
+        assertFalse(acked.isCompletedExceptionally(), acked::toString);
+
+        // The nodes stay open: a writer that kept its last wrapped array would keep both reachable.
+        for (int i = 0; i < 50 && (null != publishedRef.get() || null != sentRef.get()); i++)
+        {
+            System.gc();
+            Tests.checkInterrupt("collect the payloads");
+        }
+        assertTrue(null == publishedRef.get(), "publish(channel, bytes) let go of the array when it returned");
+        assertTrue(null == sentRef.get(), "send(channel, bytes) let go of the array when it returned");
     }
 
     private Master master()
