@@ -95,7 +95,11 @@ final class DataPublisher
         final FrameWriter writer = writer();
         try
         {
-            publish(channel, writer.wrap(bytes), 0, bytes.length);
+            final DirectBuffer buffer = writer.wrap(bytes);
+            if (fastOffer(writer, channel, buffer, 0, bytes.length) <= 0)
+            {
+                publish(channel, FrameFormat.MESSAGE, buffer, 0, bytes.length);
+            }
         }
         finally
         {
