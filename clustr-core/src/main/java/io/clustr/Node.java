@@ -862,9 +862,6 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     }
 
     /**
-     * Close what the node owns, once, after its agent has stopped: nothing may touch a log after this.
-     */
-    /**
      * The node has begun to close (any thread, once): publishing threads stop using their cached routes, and their
      * next publish finds the node closed.
      */
@@ -873,6 +870,9 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
         routes.invalidate();
     }
 
+    /**
+     * Close what the node owns, once, after its agent has stopped: nothing may touch a log after this.
+     */
     final void release()
     {
         if (isReleased.compareAndSet(false, true))
