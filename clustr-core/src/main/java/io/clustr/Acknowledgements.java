@@ -45,6 +45,23 @@ final class Acknowledgements
         this.membership = membership;
     }
 
+    /**
+     * Send a byte array, wrapped in the calling thread's writer for this send only (the payload is copied into the
+     * frame before it returns).
+     */
+    CompletableFuture<Void> send(final Channel channel, final byte[] bytes)
+    {
+        final DirectBuffer buffer = publisher.wrap(bytes);
+        try
+        {
+            return send(channel, buffer, 0, bytes.length);
+        }
+        finally
+        {
+            publisher.unwrap();
+        }
+    }
+
     CompletableFuture<Void> send(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
         if (channel.kind() != Channel.Kind.PRIVATE)

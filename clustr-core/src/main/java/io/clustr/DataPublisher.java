@@ -6,7 +6,6 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -88,34 +87,31 @@ final class DataPublisher
     }
 
     /**
-     * Publish a byte array, wrapped in the calling thread's writer without copying it for this publish only.
+     * Wrap a byte array in the calling thread's writer without copying it, for one publish: {@link #unwrap} when that
+     * returns.
+     */
+    DirectBuffer wrap(final byte[] bytes)
+    {
+        return writer().wrap(bytes);
+    }
+
+    /**
+     * The publish of the calling thread's wrapped array has returned: its writer holds nothing of it.
+     */
+    void unwrap()
+    {
+        writer().unwrap();
+    }
+
+    /**
+     * Publish a byte array, wrapped for this publish only.
      */
     void publish(final Channel channel, final byte[] bytes)
     {
         final FrameWriter writer = writer();
         try
         {
-            final DirectBuffer buffer = writer.wrap(bytes);
-            if (fastOffer(writer, channel, buffer, 0, bytes.length) <= 0)
-            {
-                publish(channel, FrameFormat.MESSAGE, buffer, 0, bytes.length);
-            }
-        }
-        finally
-        {
-            writer.unwrap();
-        }
-    }
-
-    /**
-     * Send a byte array acknowledged, wrapped as {@link #publish(Channel, byte[])} wraps it.
-     */
-    CompletableFuture<Void> send(final Acknowledgements acks, final Channel channel, final byte[] bytes)
-    {
-        final FrameWriter writer = writer();
-        try
-        {
-            return acks.send(channel, writer.wrap(bytes), 0, bytes.length);
+            publish(writer, channel, writer.wrap(bytes), 0, bytes.length);
         }
         finally
         {
@@ -125,7 +121,13 @@ final class DataPublisher
 
     void publish(final Channel channel, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (fastOffer(writer(), channel, buffer, offset, length) <= 0)
+        publish(writer(), channel, buffer, offset, length);
+    }
+
+    private void publish(
+        final FrameWriter writer, final Channel channel, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (fastOffer(writer, channel, buffer, offset, length) <= 0)
         {
             publish(channel, FrameFormat.MESSAGE, buffer, offset, length);
         }

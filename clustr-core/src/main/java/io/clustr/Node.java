@@ -524,7 +524,7 @@ public abstract sealed class Node implements AutoCloseable permits Master, Worke
     public final CompletableFuture<Void> send(final Channel channel, final byte[] bytes)
     {
         Objects.requireNonNull(bytes, "payload must not be null: send new byte[0] for an empty message");
-        return dataPublisher.send(acks, channel, bytes);
+        return acks.send(channel, bytes);
     }
 
     /**
