@@ -300,7 +300,7 @@ public final class PublishPathMain
         private final AtomicBoolean running = new AtomicBoolean(true);
         private volatile long received;
         private long count;
-        private long reservedValues;
+        private long reservedValues; // summed so that the walk's reserved-value loads are not optimised away
         private final FragmentHandler handler = (buffer, offset, length, header) -> count++;
         private final BlockHandler blockHandler = this::onBlock;
 
