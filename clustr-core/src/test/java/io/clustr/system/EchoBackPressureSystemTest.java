@@ -64,6 +64,7 @@ class EchoBackPressureSystemTest
     static final Duration ROUND_TRIP_BOUND = Duration.ofSeconds(30);
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
     static final long SENTINEL_INTERVAL_MS = 200;
+    static final Duration SENTINEL_PATIENCE = Duration.ofSeconds(2);
 
     @RegisterExtension
     final DriverErrorLogWatcher watcher = new DriverErrorLogWatcher();
@@ -146,6 +147,9 @@ class EchoBackPressureSystemTest
         }
         final long roundTripMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - burstEndNs);
 
+        // 2b. the burst's messages are done going round
+        final int quietRounds = awaitBurstDone(toWorker, buffer, sentinelsOffered, echo);
+
         // 3. messages still circulate: each of these makes CIRCULATE_HOPS hops and ends at the master
         for (int i = 0; i < CIRCULATE; i++)
         {
@@ -166,7 +170,8 @@ class EchoBackPressureSystemTest
         System.out.println("EchoBackPressureSystemTest: burst " + burstSent + " of " + BURST + " x " +
             EchoHandler.MESSAGE_LENGTH + " B in " + TimeUnit.NANOSECONDS.toMillis(burstEndNs - burstStartNs) +
             " ms (burst failure: " + burstFailure + "); sentinel " + returned + " back " + roundTripMs +
-            " ms after the burst (" + sentinelsAccepted + "/" + sentinelsOffered + " offers accepted); " +
+            " ms after the burst (" + sentinelsAccepted + "/" + sentinelsOffered + " offers accepted), quiet after " +
+            quietRounds + " more round trips; " +
             "handler failures: master " + echo.failures() + ", worker " + workerFailures + "; master " +
             echo.stats() + "; worker " + workerStats);
 
@@ -178,6 +183,74 @@ class EchoBackPressureSystemTest
         // 5. nobody was dropped
 
         assertNobodyDropped(worker);
+    }
+
+    /**
+     * Wait until the burst's messages are done going round: each had up to {@link #BURST_HOPS} hops, so they go on
+     * bouncing after the first sentinel came back, and can keep both streams full. Done is a sentinel round trip in
+     * which the master received no echo message. Each stream is one log, read in order: whatever was ahead of the
+     * sentinel, or was echoed ahead of its echo, reached the master before the sentinel came back. A sentinel the
+     * worker's handler could not echo (back-pressure) is given up after {@link #SENTINEL_PATIENCE}, and another sent.
+     *
+     * @return the round trips it took.
+     */
+    private int awaitBurstDone(
+        final Channel toWorker, final UnsafeBuffer buffer, final long firstSequence, final EchoHandler echo)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        int rounds = 0;
+        boolean isQuiet = false;
+        while (!isQuiet)
+        {
+            final long receivedBefore = echo.received();
+            final boolean isBack = sentinelRoundTrip(toWorker, buffer, firstSequence + rounds, deadlineNs, echo);
+            isQuiet = isBack && echo.received() == receivedBefore;
+            rounds++;
+        }
+
+        return rounds;
+    }
+
+    /**
+     * Send one sentinel (offered again every {@link #SENTINEL_INTERVAL_MS} until accepted) and wait up to
+     * {@link #SENTINEL_PATIENCE} for that one to come back; sentinels of earlier round trips that come back meanwhile
+     * are passed over.
+     *
+     * @return whether it came back.
+     */
+    private boolean sentinelRoundTrip(
+        final Channel toWorker, final UnsafeBuffer buffer, final long sequence, final long deadlineNs,
+        final EchoHandler echo) throws InterruptedException
+    {
+        EchoHandler.encode(buffer, EchoHandler.SENTINEL, 3, 1, sequence);
+        while (!master.tryPublish(toWorker, buffer, 0, EchoHandler.MESSAGE_LENGTH))
+        {
+            checkDeadline(deadlineNs, sequence, echo);
+            Thread.sleep(SENTINEL_INTERVAL_MS);
+        }
+
+        final long giveUpNs = System.nanoTime() + SENTINEL_PATIENCE.toNanos();
+        while (System.nanoTime() - giveUpNs < 0)
+        {
+            checkDeadline(deadlineNs, sequence, echo);
+            final Long returned = echo.sentinels().poll(SENTINEL_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            if (null != returned && returned == sequence)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void checkDeadline(final long deadlineNs, final long sequence, final EchoHandler echo)
+    {
+        if (System.nanoTime() - deadlineNs > 0)
+        {
+            fail("the burst's messages were still going round " + STEP_TIMEOUT + " after the first sentinel came " +
+                "back (sentinel " + sequence + "; master " + echo.stats() + ")");
+        }
     }
 
     /**
