@@ -83,8 +83,9 @@ final class DataAdapter implements FragmentHandler, AutoCloseable
 
     /**
      * The adapter is the poll's fragment handler itself ({@link #onFragment}), not a lambda bound to it: the call
-     * site in Aeron's term reader sees this class and the control stream's assembler only, and stays inlinable, and
-     * the adapter's fields are one load nearer than through a bound lambda.
+     * site in Aeron's term reader sees two classes only, this one and the {@link FragmentAssembler} of the control
+     * and (on a master) confirmation streams, and stays inlinable, and the adapter's fields are one load nearer than
+     * through a bound lambda.
      */
     int poll()
     {
